@@ -1,0 +1,16 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// NewSchemaCmd groups the versioned schema commands.
+func NewSchemaCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "schema",
+		Short: "Apply, revert, inspect or print the versioned auth schema",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newSchemaUpCmd(f), newSchemaDownCmd(f), newSchemaStatusCmd(f), newSchemaPrintCmd(f))
+	return cmd
+}

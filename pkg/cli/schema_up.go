@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dhafnckmcp/dhmig/pkg/output"
+	"github.com/dhafnckmcp/dhmig/pkg/schema"
+)
+
+type schemaChangeResult struct {
+	Database string        `json:"database"`
+	Steps    []schema.Step `json:"steps"`
+	Current  int           `json:"current_version"`
+	Changed  bool          `json:"changed"`
+}
+
+func newSchemaUpCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "up",
+		Short: "Apply every pending schema version, each in its own transaction",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := f.Format(output.Table, output.JSON)
+			if err != nil {
+				return err
+			}
+			return runSchemaChange(cmd.Context(), f, format, "up", 0)
+		},
+	}
+}
+
+// runSchemaChange applies (up) or reverts (down to version) under the write lock.
+func runSchemaChange(ctx context.Context, f *Factory, format output.Format, direction string, to int) error {
+	db, err := f.OpenDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	m, err := schema.New(db.Dialect)
+	if err != nil {
+		return err
+	}
+	res := schemaChangeResult{Database: db.Target.Redacted(), Steps: []schema.Step{}}
+	err = f.withWriteLock(ctx, db, func() error {
+		var steps []schema.Step
+		var err error
+		if direction == "up" {
+			steps, err = m.UpEach(ctx, db.DB)
+		} else {
+			steps, err = m.DownEach(ctx, db.DB, to)
+		}
+		res.Steps = append(res.Steps, steps...)
+		return err
+	})
+	for _, s := range res.Steps {
+		f.Logger().Info("schema "+s.Direction, "version", s.Version, "name", s.Name, "duration_ms", s.DurationMS)
+	}
+	if err != nil {
+		return err
+	}
+	st, err := m.Status(ctx, db)
+	if err != nil {
+		return err
+	}
+	res.Current, res.Changed = st.Current, len(res.Steps) > 0
+	if format == output.JSON {
+		return output.WriteJSON(f.IO.Out, res)
+	}
+	if !res.Changed {
+		if direction == "up" {
+			_, err = fmt.Fprintf(f.IO.Out, "schema is up to date at version %04d: nothing to apply\n", res.Current)
+		} else {
+			_, err = fmt.Fprintf(f.IO.Out, "nothing to revert: no dhmig schema version above %04d is applied\n", to)
+		}
+		return err
+	}
+	verb := map[string]string{"up": "applied", "down": "reverted"}[direction]
+	for _, s := range res.Steps {
+		if _, err := fmt.Fprintf(f.IO.Out, "%s %04d_%s (%d ms)\n", verb, s.Version, s.Name, s.DurationMS); err != nil {
+			return err
+		}
+	}
+	_, err = fmt.Fprintf(f.IO.Out, "schema is now at version %04d\n", res.Current)
+	return err
+}

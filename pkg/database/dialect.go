@@ -1,0 +1,95 @@
+package database
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Executor is what schema, user migration and integrity checks run on: a
+// transaction or a connection pool, never one they open themselves.
+type Executor interface {
+	sqlx.ExtContext
+}
+
+// Column describes one column of a table as the database reports it.
+type Column struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	NotNull  bool   `json:"not_null"`
+	Default  string `json:"default,omitempty"`
+	Primary  bool   `json:"primary_key"`
+	Position int    `json:"position"`
+}
+
+// Index describes one index of a table.
+type Index struct {
+	Name    string   `json:"name"`
+	Table   string   `json:"table"`
+	Columns []string `json:"columns"`
+	Unique  bool     `json:"unique"`
+}
+
+// ForeignKey describes one foreign key constraint.
+type ForeignKey struct {
+	Table      string `json:"table"`
+	Column     string `json:"column"`
+	RefTable   string `json:"ref_table"`
+	RefColumn  string `json:"ref_column"`
+	OnDelete   string `json:"on_delete"`
+	Constraint string `json:"constraint,omitempty"`
+}
+
+// Dialect owns everything that differs between SQLite and PostgreSQL.
+type Dialect interface {
+	// Kind names the engine; it is for display and file selection
+	// (sql/<kind>/), never for branching outside this package.
+	Kind() Kind
+	// DriverName is the database/sql driver the dialect uses.
+	DriverName() string
+	// QuoteIdent quotes an already validated identifier.
+	QuoteIdent(name string) string
+
+	// ServerVersion reports the engine's version string.
+	ServerVersion(ctx context.Context, q sqlx.QueryerContext) (string, error)
+	// Tables lists the user tables of the current schema, sorted.
+	Tables(ctx context.Context, q sqlx.QueryerContext) ([]string, error)
+	// Columns lists a table's columns in order; none when it does not exist.
+	Columns(ctx context.Context, q sqlx.QueryerContext, table string) ([]Column, error)
+	// Indexes lists the named indexes of a table, including unique ones.
+	Indexes(ctx context.Context, q sqlx.QueryerContext, table string) ([]Index, error)
+	// ForeignKeys lists the foreign keys declared on a table.
+	ForeignKeys(ctx context.Context, q sqlx.QueryerContext, table string) ([]ForeignKey, error)
+
+	// Timestamp encodes a time for a timestamp column: UTC text for SQLite,
+	// a time.Time for PostgreSQL.
+	Timestamp(t time.Time) any
+	// Roles encodes a role list for auth_users.roles.
+	Roles(roles []string) any
+	// Bool encodes a boolean (0/1 on SQLite).
+	Bool(b bool) any
+
+	// Lock takes the single-writer lock, waiting up to timeout; it returns
+	// ErrLockHeld when the wait runs out. The release function is safe to
+	// call more than once.
+	Lock(ctx context.Context, db *sqlx.DB, timeout time.Duration) (release func(), err error)
+	// IsLockError reports whether err means another writer held the lock
+	// (SQLite's SQLITE_BUSY once the busy timeout ran out).
+	IsLockError(err error) bool
+}
+
+// DialectFor returns the dialect of a kind.
+func DialectFor(k Kind) Dialect {
+	if k == Postgres {
+		return postgresDialect{}
+	}
+	return sqliteDialect{}
+}
+
+// TableExists reports whether a table exists, through the dialect's
+// introspection.
+func TableExists(ctx context.Context, d Dialect, q sqlx.QueryerContext, table string) (bool, error) {
+	cols, err := d.Columns(ctx, q, table)
+	return len(cols) > 0, err
+}

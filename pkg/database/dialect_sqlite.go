@@ -1,0 +1,131 @@
+package database
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/mattn/go-sqlite3"
+)
+
+// SQLiteTimeFormat is how timestamps are stored on SQLite: UTC, no zone,
+// at most six fractional digits, as Python's sqlite3 and SQLAlchemy write.
+const SQLiteTimeFormat = "2006-01-02 15:04:05.999999"
+
+type sqliteDialect struct{}
+
+var _ Dialect = sqliteDialect{}
+
+func (sqliteDialect) Kind() Kind         { return SQLite }
+func (sqliteDialect) DriverName() string { return "sqlite3" }
+
+func (sqliteDialect) QuoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+func (sqliteDialect) ServerVersion(ctx context.Context, q sqlx.QueryerContext) (string, error) {
+	var v string
+	err := sqlx.GetContext(ctx, q, &v, `SELECT sqlite_version()`)
+	return v, err
+}
+
+func (sqliteDialect) Tables(ctx context.Context, q sqlx.QueryerContext) ([]string, error) {
+	var names []string
+	err := sqlx.SelectContext(ctx, q, &names,
+		`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
+	return names, err
+}
+
+func (sqliteDialect) Columns(ctx context.Context, q sqlx.QueryerContext, table string) ([]Column, error) {
+	rows, err := q.QueryxContext(ctx,
+		`SELECT cid, name, type, "notnull", COALESCE(dflt_value, ''), pk FROM pragma_table_info(?)`, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []Column
+	for rows.Next() {
+		var c Column
+		var pk int
+		if err := rows.Scan(&c.Position, &c.Name, &c.Type, &c.NotNull, &c.Default, &pk); err != nil {
+			return nil, err
+		}
+		c.Primary = pk > 0
+		c.Position++
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+func (sqliteDialect) Indexes(ctx context.Context, q sqlx.QueryerContext, table string) ([]Index, error) {
+	var list []struct {
+		Name   string `db:"name"`
+		Unique bool   `db:"unique"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &list,
+		`SELECT name, "unique" FROM pragma_index_list(?) ORDER BY name`, table); err != nil {
+		return nil, err
+	}
+	out := make([]Index, 0, len(list))
+	for _, ix := range list {
+		var cols []string
+		if err := sqlx.SelectContext(ctx, q, &cols,
+			`SELECT name FROM pragma_index_info(?) ORDER BY seqno`, ix.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, Index{Name: ix.Name, Table: table, Columns: cols, Unique: ix.Unique})
+	}
+	return out, nil
+}
+
+func (sqliteDialect) ForeignKeys(ctx context.Context, q sqlx.QueryerContext, table string) ([]ForeignKey, error) {
+	rows, err := q.QueryxContext(ctx,
+		`SELECT "table", "from", COALESCE("to", ''), on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq`, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var fks []ForeignKey
+	for rows.Next() {
+		fk := ForeignKey{Table: table}
+		if err := rows.Scan(&fk.RefTable, &fk.Column, &fk.RefColumn, &fk.OnDelete); err != nil {
+			return nil, err
+		}
+		fks = append(fks, fk)
+	}
+	return fks, rows.Err()
+}
+
+func (sqliteDialect) Timestamp(t time.Time) any { return t.UTC().Format(SQLiteTimeFormat) }
+
+func (sqliteDialect) Roles(roles []string) any {
+	if roles == nil {
+		roles = []string{}
+	}
+	b, _ := json.Marshal(roles)
+	return string(b)
+}
+
+func (sqliteDialect) Bool(b bool) any {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Lock on SQLite is the database's own: every write transaction begins
+// IMMEDIATE and waits up to the busy timeout for another writer.
+func (sqliteDialect) Lock(context.Context, *sqlx.DB, time.Duration) (func(), error) {
+	return func() {}, nil
+}
+
+func (sqliteDialect) IsLockError(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked
+	}
+	return false
+}

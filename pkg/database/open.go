@@ -1,0 +1,116 @@
+package database
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// OpenOptions tune how a database is opened.
+type OpenOptions struct {
+	// ConnectTimeout bounds the first connection to a server (default 10s).
+	ConnectTimeout time.Duration
+	// BusyTimeout is how long a SQLite writer waits for another one
+	// (default 15s); it is the SQLite side of --lock-timeout.
+	BusyTimeout time.Duration
+	// Create allows a missing SQLite file to be created (fixtures only; the
+	// commands never create a database by accident).
+	Create bool
+}
+
+// DB is an open database with the dialect that speaks to it.
+type DB struct {
+	*sqlx.DB
+	Dialect Dialect
+	Target  Target
+}
+
+// Open connects to the target and checks the connection works.
+func Open(ctx context.Context, t Target, o OpenOptions) (*DB, error) {
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = 10 * time.Second
+	}
+	if o.BusyTimeout <= 0 {
+		o.BusyTimeout = 15 * time.Second
+	}
+	d := DialectFor(t.Kind)
+	var dsn string
+	switch t.Kind {
+	case SQLite:
+		st, err := os.Stat(t.Path)
+		switch {
+		case err == nil && st.IsDir():
+			return nil, fmt.Errorf("%w: %s is a directory, not a database file", ErrNoDatabase, t.Path)
+		case os.IsNotExist(err) && !o.Create:
+			return nil, fmt.Errorf("%w: %s (check --database-url or DATABASE_URL; dhmig never creates an empty database)", ErrNoDatabase, t.Path)
+		case err != nil && !os.IsNotExist(err):
+			return nil, fmt.Errorf("database file %s: %w", t.Path, err)
+		}
+		dsn = sqliteDSN(t.Path, o)
+	case Postgres:
+		dsn = postgresDSN(t, o)
+	default:
+		return nil, fmt.Errorf("unsupported database kind %q", t.Kind)
+	}
+	db, err := sqlx.Open(d.DriverName(), dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %s", t.Redacted(), redact(err.Error(), t.Password))
+	}
+	pctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		msg := redact(err.Error(), t.Password)
+		if pctx.Err() != nil && ctx.Err() == nil {
+			msg = fmt.Sprintf("no answer within %s (--connect-timeout): %s", o.ConnectTimeout, msg)
+		}
+		return nil, fmt.Errorf("%w %s (host %s): %s", ErrConnect, t.Redacted(), hostOf(t), msg)
+	}
+	if t.Kind == SQLite {
+		// One connection serialises the writer and keeps PRAGMAs in force.
+		db.SetMaxOpenConns(1)
+	}
+	return &DB{DB: db, Dialect: d, Target: t}, nil
+}
+
+func hostOf(t Target) string {
+	if t.Kind == SQLite {
+		return "local file"
+	}
+	return t.Host + ":" + strconv.Itoa(t.Port)
+}
+
+func sqliteDSN(path string, o OpenOptions) string {
+	mode := "rw"
+	if o.Create {
+		mode = "rwc"
+	}
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return fmt.Sprintf("file:%s?mode=%s&_foreign_keys=on&_busy_timeout=%d&_txlock=immediate",
+		escaped, mode, o.BusyTimeout.Milliseconds())
+}
+
+func postgresDSN(t Target, o OpenOptions) string {
+	extra := map[string]string{
+		"connect_timeout":           strconv.Itoa(int(math.Ceil(o.ConnectTimeout.Seconds()))),
+		"fallback_application_name": "dhmig",
+	}
+	if _, ok := t.Params["sslmode"]; !ok {
+		extra["sslmode"] = "prefer" // libpq's and psycopg2's default
+	}
+	return t.url(false, extra)
+}
+
+// redact hides a secret inside a message.
+func redact(msg, secret string) string {
+	if secret == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, secret, "***")
+}

@@ -1,0 +1,6 @@
+package integrity
+
+import "errors"
+
+// ErrVerifyFailed means at least one error-severity check failed (exit 3).
+var ErrVerifyFailed = errors.New("verification failed")

@@ -1,0 +1,236 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+	sqlfiles "github.com/dhafnckmcp/dhmig/sql"
+)
+
+// Migrator applies and reverts one dialect's migrations.
+type Migrator struct {
+	dialect    database.Dialect
+	migrations []Migration
+	historyDDL string
+	now        func() time.Time
+}
+
+// Step is one migration applied or reverted.
+type Step struct {
+	Version    int    `json:"version"`
+	Name       string `json:"name"`
+	Direction  string `json:"direction"`
+	DurationMS int64  `json:"duration_ms"`
+}
+
+// New returns a migrator over the embedded SQL files.
+func New(d database.Dialect) (*Migrator, error) { return NewFromFS(sqlfiles.FS, d) }
+
+// NewFromFS returns a migrator over fsys/<dialect kind>/.
+func NewFromFS(fsys fs.FS, d database.Dialect) (*Migrator, error) {
+	migs, history, err := Load(fsys, string(d.Kind()))
+	if err != nil {
+		return nil, err
+	}
+	return &Migrator{dialect: d, migrations: migs, historyDDL: history, now: time.Now}, nil
+}
+
+// Migrations lists every known version in order.
+func (m *Migrator) Migrations() []Migration { return append([]Migration(nil), m.migrations...) }
+
+// Latest is the highest known version.
+func (m *Migrator) Latest() int {
+	if len(m.migrations) == 0 {
+		return 0
+	}
+	return m.migrations[len(m.migrations)-1].Version
+}
+
+func (m *Migrator) ensureHistory(ctx context.Context, ex database.Executor) error {
+	if _, err := ex.ExecContext(ctx, m.historyDDL); err != nil {
+		return fmt.Errorf("create %s (%s/history.sql): %w", HistoryTable, m.dialect.Kind(), err)
+	}
+	return nil
+}
+
+func (m *Migrator) apply(ctx context.Context, ex database.Executor, mig Migration) (Step, error) {
+	start := m.now()
+	if _, err := ex.ExecContext(ctx, mig.Up); err != nil {
+		return Step{}, fmt.Errorf("apply %s: %w", mig.UpFile, err)
+	}
+	d := m.now().Sub(start)
+	if err := m.record(ctx, ex, mig, start, d); err != nil {
+		return Step{}, err
+	}
+	return Step{Version: mig.Version, Name: mig.Name, Direction: "up", DurationMS: d.Milliseconds()}, nil
+}
+
+func (m *Migrator) revert(ctx context.Context, ex database.Executor, mig Migration) (Step, error) {
+	start := m.now()
+	if _, err := ex.ExecContext(ctx, mig.Down); err != nil {
+		return Step{}, fmt.Errorf("revert %s: %w", mig.DownFile, err)
+	}
+	if err := m.forget(ctx, ex, mig.Version); err != nil {
+		return Step{}, err
+	}
+	return Step{Version: mig.Version, Name: mig.Name, Direction: "down", DurationMS: m.now().Sub(start).Milliseconds()}, nil
+}
+
+// nextUp is the first known migration not yet applied, if any.
+func (m *Migrator) nextUp(ctx context.Context, q sqlx.QueryerContext) (*Migration, error) {
+	applied, err := m.applied(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	for i := range m.migrations {
+		if _, ok := applied[m.migrations[i].Version]; !ok {
+			return &m.migrations[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// nextDown is the highest applied version above to, if any.
+func (m *Migrator) nextDown(ctx context.Context, q sqlx.QueryerContext, to int) (*Migration, int, error) {
+	applied, err := m.applied(ctx, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	top := -1
+	for v := range applied {
+		if v > to && v > top {
+			top = v
+		}
+	}
+	if top < 0 {
+		return nil, len(applied), nil
+	}
+	for i := range m.migrations {
+		if m.migrations[i].Version == top {
+			return &m.migrations[i], len(applied), nil
+		}
+	}
+	return nil, 0, fmt.Errorf("version %04d is applied but dhmig has no file for it: revert it by hand or use the dhmig that applied it", top)
+}
+
+// Up applies every pending migration on ex, which the caller commits or
+// rolls back (migrate runs it inside its single transaction).
+func (m *Migrator) Up(ctx context.Context, ex database.Executor) ([]Step, error) {
+	if err := m.ensureHistory(ctx, ex); err != nil {
+		return nil, err
+	}
+	var steps []Step
+	for {
+		next, err := m.nextUp(ctx, ex)
+		if err != nil || next == nil {
+			return steps, err
+		}
+		s, err := m.apply(ctx, ex, *next)
+		if err != nil {
+			return steps, err
+		}
+		steps = append(steps, s)
+	}
+}
+
+// UpEach applies pending migrations one transaction per file, each with its
+// history row, re-reading the history inside each transaction so that a
+// concurrent run never applies a file twice.
+func (m *Migrator) UpEach(ctx context.Context, db *sqlx.DB) ([]Step, error) {
+	var steps []Step
+	for {
+		s, done, err := m.inTx(ctx, db, func(tx *sqlx.Tx) (*Step, error) {
+			if err := m.ensureHistory(ctx, tx); err != nil {
+				return nil, err
+			}
+			next, err := m.nextUp(ctx, tx)
+			if err != nil || next == nil {
+				return nil, err
+			}
+			s, err := m.apply(ctx, tx, *next)
+			return &s, err
+		})
+		if err != nil || done {
+			return steps, err
+		}
+		steps = append(steps, *s)
+	}
+}
+
+// Down reverts applied migrations above version to (0 = all) on ex. When
+// nothing remains applied it drops the history table too.
+func (m *Migrator) Down(ctx context.Context, ex database.Executor, to int) ([]Step, error) {
+	var steps []Step
+	for {
+		s, done, err := m.downOne(ctx, ex, to)
+		if err != nil || done {
+			return steps, err
+		}
+		steps = append(steps, *s)
+	}
+}
+
+// DownEach reverts like Down, one transaction per file.
+func (m *Migrator) DownEach(ctx context.Context, db *sqlx.DB, to int) ([]Step, error) {
+	var steps []Step
+	for {
+		s, done, err := m.inTx(ctx, db, func(tx *sqlx.Tx) (*Step, error) {
+			s, _, err := m.downOne(ctx, tx, to)
+			return s, err
+		})
+		if err != nil || done {
+			return steps, err
+		}
+		steps = append(steps, *s)
+	}
+}
+
+func (m *Migrator) downOne(ctx context.Context, ex database.Executor, to int) (*Step, bool, error) {
+	next, n, err := m.nextDown(ctx, ex, to)
+	if err != nil {
+		return nil, true, err
+	}
+	if next == nil {
+		if n == 0 && to == 0 {
+			if exists, err := m.historyExists(ctx, ex); err != nil || !exists {
+				return nil, true, err
+			}
+			if _, err := ex.ExecContext(ctx, `DROP TABLE `+HistoryTable); err != nil {
+				return nil, true, fmt.Errorf("drop %s: %w", HistoryTable, err)
+			}
+		}
+		return nil, true, nil
+	}
+	s, err := m.revert(ctx, ex, *next)
+	if err != nil {
+		return nil, true, err
+	}
+	if n == 1 && to == 0 {
+		if _, err := ex.ExecContext(ctx, `DROP TABLE `+HistoryTable); err != nil {
+			return nil, true, fmt.Errorf("drop %s: %w", HistoryTable, err)
+		}
+	}
+	return &s, false, nil
+}
+
+// inTx runs fn in its own transaction; a nil step means nothing was left to do.
+func (m *Migrator) inTx(ctx context.Context, db *sqlx.DB, fn func(*sqlx.Tx) (*Step, error)) (*Step, bool, error) {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, true, fmt.Errorf("begin: %w", err)
+	}
+	s, err := fn(tx)
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, true, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, true, fmt.Errorf("commit: %w", err)
+	}
+	return s, s == nil, nil
+}
