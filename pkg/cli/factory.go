@@ -144,3 +144,9 @@ func (f *Factory) Close() {
 		f.logFile.Close()
 	}
 }
+
+// Progress returns a progress bar on a terminal, honouring --no-progress
+// and --quiet; elsewhere it is silent.
+func (f *Factory) Progress(total int64, label string) output.Progress {
+	return output.NewProgress(f.IO, !f.Global.NoProgress && !f.Global.Quiet, total, label)
+}
