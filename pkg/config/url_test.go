@@ -1,0 +1,117 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+func TestParseDatabaseURL(t *testing.T) {
+	tests := []struct {
+		in       string
+		kind     database.Kind
+		path     string
+		host     string
+		port     int
+		user     string
+		password string
+		name     string
+		display  string
+	}{
+		{in: "sqlite:///./dhafnck_mcp.db", kind: database.SQLite, path: "dhafnck_mcp.db", display: "sqlite:dhafnck_mcp.db"},
+		{in: "sqlite:///relative/path.db", kind: database.SQLite, path: "relative/path.db"},
+		{in: "sqlite:////abs/path.db", kind: database.SQLite, path: "/abs/path.db"},
+		{in: "sqlite:path.db", kind: database.SQLite, path: "path.db"},
+		{in: "sqlite:///data.db?timeout=5", kind: database.SQLite, path: "data.db"},
+		{in: "file:path.db", kind: database.SQLite, path: "path.db"},
+		{in: "file:/var/lib/app.db?mode=ro", kind: database.SQLite, path: "/var/lib/app.db"},
+		{in: "./dhafnck_mcp.db", kind: database.SQLite, path: "dhafnck_mcp.db"},
+		{in: "/srv/app.sqlite", kind: database.SQLite, path: "/srv/app.sqlite"},
+		{in: "data/app.SQLITE3", kind: database.SQLite, path: "data/app.SQLITE3"},
+		{in: "postgres://u:s3cret@db.example:6432/app", kind: database.Postgres, host: "db.example", port: 6432, user: "u", password: "s3cret", name: "app", display: "postgres://u:***@db.example:6432/app"},
+		{in: "postgresql://u@127.0.0.1/app?sslmode=disable", kind: database.Postgres, host: "127.0.0.1", port: 5432, user: "u", name: "app", display: "postgres://u@127.0.0.1:5432/app?sslmode=disable"},
+		{in: "postgresql+psycopg2://u:pw9@h/app", kind: database.Postgres, host: "h", port: 5432, user: "u", password: "pw9", name: "app"},
+		{in: "postgresql+asyncpg://u:p%40ss@h:5433/app", kind: database.Postgres, host: "h", port: 5433, user: "u", password: "p@ss", name: "app"},
+		{in: "POSTGRES://u@h/app", kind: database.Postgres, host: "h", port: 5432, user: "u", name: "app"},
+		{in: "postgres://u@[::1]:5432/app", kind: database.Postgres, host: "::1", port: 5432, user: "u", name: "app"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseDatabaseURL(tt.in)
+			if err != nil {
+				t.Fatalf("ParseDatabaseURL(%q): %v", tt.in, err)
+			}
+			if got.Kind != tt.kind || got.Path != tt.path || got.Host != tt.host || got.Port != tt.port ||
+				got.User != tt.user || got.Password != tt.password || got.Name != tt.name {
+				t.Fatalf("ParseDatabaseURL(%q) = %+v", tt.in, got)
+			}
+			if tt.display != "" && got.Redacted() != tt.display {
+				t.Errorf("Redacted() = %q, want %q", got.Redacted(), tt.display)
+			}
+			if tt.password != "" && strings.Contains(got.Redacted(), tt.password) {
+				t.Errorf("Redacted() %q shows the password", got.Redacted())
+			}
+		})
+	}
+}
+
+func TestParseDatabaseURLErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", "empty URL"},
+		{"   ", "empty URL"},
+		{"mysql://u:s3cret@h/x", `unknown scheme "mysql"`},
+		{"sqlite://", "no file path"},
+		{"sqlite:///", "no file path"},
+		{"sqlite://host/x.db", "no file path"},
+		{"sqlite:///:memory:", "in-memory"},
+		{"postgres://u:s3cret@h", "no database name"},
+		{"postgres://u:s3cret@h/", "no database name"},
+		{"postgres://u:s3cret@h:99999/x", `bad port "99999"`},
+		{"postgres://u:s3cret@h:0/x", `bad port "0"`},
+		{"postgres://u:s3cret@h:abc/x", "s3cret"}, // url.Parse's complaint must be redacted
+		{"notes.txt", "not a URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := ParseDatabaseURL(tt.in)
+			if err == nil {
+				t.Fatalf("ParseDatabaseURL(%q) accepted a bad URL", tt.in)
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("error %v is not ErrInvalid (exit 2)", err)
+			}
+			msg := err.Error()
+			if tt.want == "s3cret" {
+				if strings.Contains(msg, "s3cret") {
+					t.Fatalf("error shows the password: %s", msg)
+				}
+				return
+			}
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("error %q lacks %q", msg, tt.want)
+			}
+			if !strings.Contains(msg, "accepted forms") {
+				t.Errorf("error %q does not name the accepted forms", msg)
+			}
+			if strings.Contains(msg, "s3cret") {
+				t.Errorf("error shows the password: %s", msg)
+			}
+		})
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := map[string]string{
+		"postgres://u:pw@h/x":              "postgres://u:***@h/x",
+		"postgres://u@h/x":                 "postgres://u@h/x",
+		"postgresql+psycopg2://a:b:c@h/db": "postgresql+psycopg2://a:***@h/db",
+		"sqlite:///x.db":                   "sqlite:///x.db",
+	}
+	for in, want := range tests {
+		if got := RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
