@@ -119,7 +119,13 @@ func (f *Factory) Logger() *slog.Logger {
 		if cfg, err := f.Config(); err == nil && cfg.LogFile() != "" {
 			if fh, err := openLogFile(cfg.LogFile()); err == nil {
 				f.logFile = fh
-				handlers = append(handlers, slog.NewJSONHandler(fh, &slog.HandlerOptions{Level: slog.LevelDebug}))
+				// The file keeps info and up; debug (where emails may appear)
+				// only with --verbose, as on stderr.
+				fileLevel := slog.LevelInfo
+				if f.Global.Verbose {
+					fileLevel = slog.LevelDebug
+				}
+				handlers = append(handlers, slog.NewJSONHandler(fh, &slog.HandlerOptions{Level: fileLevel}))
 			} else {
 				fmt.Fprintf(f.IO.ErrOut, "dhmig: warning: cannot open migration log: %v\n", err)
 			}

@@ -52,6 +52,7 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 		NewSchemaCmd(f),
 		NewDoctorCmd(f),
 		NewConfigCmd(f),
+		NewHistoryCmd(f),
 		NewVersionCmd(f),
 	)
 	return root

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/schema"
 )
@@ -34,11 +35,19 @@ func newSchemaUpCmd(f *Factory) *cobra.Command {
 
 // runSchemaChange applies (up) or reverts (down to version) under the write lock.
 func runSchemaChange(ctx context.Context, f *Factory, format output.Format, direction string, to int) error {
+	run := f.startRun("schema "+direction, false)
 	db, err := f.OpenDB(ctx)
 	if err != nil {
+		run.finish(nil, err)
 		return err
 	}
 	defer db.Close()
+	err = schemaChange(ctx, f, db, format, direction, to, run)
+	run.finish(db, err)
+	return err
+}
+
+func schemaChange(ctx context.Context, f *Factory, db *database.DB, format output.Format, direction string, to int, run *runRecorder) error {
 	m, err := schema.New(db.Dialect)
 	if err != nil {
 		return err
@@ -56,7 +65,7 @@ func runSchemaChange(ctx context.Context, f *Factory, format output.Format, dire
 		return err
 	})
 	for _, s := range res.Steps {
-		f.Logger().Info("schema "+s.Direction, "version", s.Version, "name", s.Name, "duration_ms", s.DurationMS)
+		run.log.Info("schema "+s.Direction, "version", s.Version, "name", s.Name, "duration_ms", s.DurationMS)
 	}
 	if err != nil {
 		return err
