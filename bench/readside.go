@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+// benchReadSide times dhmig verify and dhmig metrics on the migrated
+// database against the guide's two troubleshooting queries, alternating.
+// verify must pass: correctness at full size is part of the benchmark.
+func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, guide func() (sample, error)) error {
+	var g, v, m series
+	for round := 0; round < c.rounds; round++ {
+		steps := []func() error{
+			func() error { s, err := guide(); g.add(s); return err },
+			func() error {
+				s, out, err := runTimed(ctx, nil, c.dhmig, "--database-url", url, "verify")
+				if err != nil {
+					return fmt.Errorf("verify after the benchmark's migration must pass: %w\n%s", err, out)
+				}
+				v.add(s)
+				return nil
+			},
+			func() error {
+				s, _, err := runTimed(ctx, nil, c.dhmig, "--database-url", url, "metrics", "-o", "json")
+				m.add(s)
+				return err
+			},
+		}
+		if round%2 == 1 {
+			steps[0], steps[2] = steps[2], steps[0]
+		}
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+	}
+	rep.compare("verify vs the guide's 2 queries", v.median(), g.median(), 3.0)
+	rep.compare("metrics vs the guide's 2 queries", m.median(), g.median(), 1.5)
+	rep.note("verify passed (exit 0) on the migrated %d-user database in every round", c.rows)
+	return nil
+}

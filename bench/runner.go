@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// sample is one timed run of a child process or an in-process step.
+type sample struct {
+	Seconds  float64
+	MaxRSSKB int64
+}
+
+// runTimed runs a command, failing on a non-zero exit, and returns its wall
+// time and peak RSS from the OS (rusage of the child).
+func runTimed(ctx context.Context, env []string, name string, args ...string) (sample, string, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	err := cmd.Run()
+	el := time.Since(start).Seconds()
+	if err != nil {
+		return sample{}, "", fmt.Errorf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, tail(out.String()), tail(errOut.String()))
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss // KiB on Linux
+	}
+	return sample{Seconds: el, MaxRSSKB: rss}, out.String(), nil
+}
+
+// timeFunc times an in-process step.
+func timeFunc(fn func() error) (sample, error) {
+	start := time.Now()
+	err := fn()
+	return sample{Seconds: time.Since(start).Seconds()}, err
+}
+
+func tail(s string) string {
+	if len(s) > 2000 {
+		return "…" + s[len(s)-2000:]
+	}
+	return s
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// series collects the samples of one measured thing.
+type series struct {
+	secs []float64
+	rss  []int64
+}
+
+func (s *series) add(x sample) {
+	s.secs = append(s.secs, x.Seconds)
+	s.rss = append(s.rss, x.MaxRSSKB)
+}
+
+func (s *series) median() float64 { return median(s.secs) }
+
+func (s *series) peakRSSMiB() float64 {
+	var m int64
+	for _, r := range s.rss {
+		m = max(m, r)
+	}
+	return float64(m) / 1024
+}
