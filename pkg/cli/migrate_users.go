@@ -229,7 +229,7 @@ func writeMigrateUsers(f *Factory, out migrateUsersOutput) error {
 	rows = append(rows, []string{"rejected", n(out.Rejected)})
 	for _, code := range usermigrate.Codes() {
 		if c := out.RejectedByCode[code]; c > 0 {
-			rows = append(rows, []string{"  " + code, n(c)})
+			rows = append(rows, []string{"rejected " + code, n(c)})
 		}
 	}
 	if out.TempPasswords > 0 && out.TempMode == string(password.TempBcrypt) {

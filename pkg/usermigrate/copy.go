@@ -118,10 +118,13 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 		if m.active {
 			st, verified = StatusActive, d.Timestamp(m.createdAt)
 		}
-		userID := uuid.NewString()
-		w.authRows = append(w.authRows, []any{userID, m.email, m.username, hash, st, roles, notLocked, 0,
+		userID, err := uuid.NewV7()
+		if err != nil {
+			return fmt.Errorf("user id: %w", err)
+		}
+		w.authRows = append(w.authRows, []any{userID.String(), m.email, m.username, hash, st, roles, notLocked, 0,
 			d.Timestamp(m.createdAt), now, verified})
-		w.mapRows = append(w.mapRows, []any{m.id, userID, temp, scheme, now, o.RunID})
+		w.mapRows = append(w.mapRows, []any{m.id, userID.String(), temp, scheme, now, o.RunID})
 		return nil
 	}, func() error {
 		if write {

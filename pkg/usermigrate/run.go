@@ -121,10 +121,14 @@ func (r *runner) run() error {
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
 
+	phase := time.Now()
 	if err := r.preflight(cur); err != nil {
 		return err
 	}
 	r.tally()
+	o.Logger.Debug("preflight done", "rows", len(r.st), "rejected", res.Rejected, "seconds", time.Since(phase).Seconds())
+	phase = time.Now()
+	defer func() { o.Logger.Debug("copy done", "seconds", time.Since(phase).Seconds()) }()
 	if r.fatal > 0 {
 		res.Outcome = OutcomeRejected
 		if err := r.copy(cur, false); err != nil {
