@@ -3,6 +3,7 @@ package usermigrate
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
@@ -141,6 +142,8 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 	if ord != total {
 		return fmt.Errorf("source table %s changed during the run (%d rows on the second read, %d on the first)", o.SourceTable, ord, total)
 	}
+	built := time.Now()
+	defer func() { o.Logger.Debug("indexes built", "seconds", time.Since(built).Seconds()) }()
 	for _, restore := range r.restores {
 		if err := restore(ctx); err != nil {
 			return fmt.Errorf("build indexes after the load: %w", err)
