@@ -2,8 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/md5"  //nolint:gosec // fixtures of legacy digests, not security
+	"crypto/sha1" //nolint:gosec // fixtures of legacy digests, not security
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -15,9 +20,12 @@ import (
 type Options struct {
 	Rows          int
 	NullHashShare float64
-	Seed          int64
-	Table         string
-	Replace       bool
+	// DirtyShare is the share of rows made dirty, spread evenly over the
+	// dirty kinds (DirtyKinds).
+	DirtyShare float64
+	Seed       int64
+	Table      string
+	Replace    bool
 }
 
 // LegacyUser is one generated row.
@@ -28,6 +36,15 @@ type LegacyUser struct {
 	PasswordHash *string
 	CreatedAt    *time.Time
 	IsActive     *bool
+}
+
+// DirtyKinds names each kind of dirty row, in the order they are dealt.
+var DirtyKinds = []string{
+	"case_variant_email", "shared_username", "null_email", "blank_email", "long_email", "malformed_email",
+	"null_username", "blank_username", "long_username",
+	"hash_2x", "hash_truncated_bcrypt", "hash_django_pbkdf2", "hash_django_argon2", "hash_django_bcrypt_sha256",
+	"hash_werkzeug_pbkdf2", "hash_werkzeug_scrypt", "hash_argon2id", "hash_hex_md5", "hash_hex_sha1", "hash_hex_sha256",
+	"null_created_at", "null_is_active", "sql_text",
 }
 
 // hashPool is a few real bcrypt hashes (cost 4), reused so that a million
@@ -42,32 +59,122 @@ func hashPool(r *rand.Rand, n int) []string {
 	return out
 }
 
+// generator makes rows one at a time, deterministically from the seed, so
+// a million rows never sit in memory.
+type generator struct {
+	o    Options
+	r    *rand.Rand
+	pool []string
+	base time.Time
+}
+
+func newGenerator(o Options) *generator {
+	r := rand.New(rand.NewPCG(uint64(o.Seed), 0x6c656761))
+	return &generator{o: o, r: r, pool: hashPool(r, 16), base: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+func sp(s string) *string { return &s }
+
+func (g *generator) clean(id int64) LegacyUser {
+	r := g.r
+	email := fmt.Sprintf("user%07d@example.com", id)
+	name := fmt.Sprintf("user%07d", id)
+	created := g.base.Add(time.Duration(r.Int64N(int64(700 * 24 * time.Hour)))).Truncate(time.Second)
+	active := r.Float64() < 0.8
+	u := LegacyUser{ID: id, Email: &email, Username: &name, CreatedAt: &created, IsActive: &active}
+	if r.Float64() >= g.o.NullHashShare {
+		h := g.pool[r.IntN(len(g.pool))]
+		u.PasswordHash = &h
+	} else if r.IntN(2) == 0 {
+		u.PasswordHash = sp("")
+	}
+	return u
+}
+
+// row makes user id (1-based); dirty rows are dealt round-robin over the
+// kinds, so every kind appears once the share allows.
+func (g *generator) row(id int64, dirtySeq *int) LegacyUser {
+	u := g.clean(id)
+	if g.o.DirtyShare <= 0 || g.r.Float64() >= g.o.DirtyShare {
+		return u
+	}
+	kind := DirtyKinds[*dirtySeq%len(DirtyKinds)]
+	*dirtySeq++
+	other := max(1, id-1-int64(g.r.IntN(int(min(id, 1000)))))
+	good := g.pool[0]
+	digest := fmt.Sprintf("legacy-%d", id)
+	switch kind {
+	case "case_variant_email":
+		u.Email = sp(fmt.Sprintf("  USER%07d@Example.COM ", other))
+	case "shared_username":
+		u.Username = sp(fmt.Sprintf("user%07d", other))
+	case "null_email":
+		u.Email = nil
+	case "blank_email":
+		u.Email = sp("   ")
+	case "long_email":
+		u.Email = sp(strings.Repeat("x", 260) + fmt.Sprintf("%d@example.com", id))
+	case "malformed_email":
+		u.Email = sp(fmt.Sprintf("user%07d.example.com", id))
+	case "null_username":
+		u.Username = nil
+	case "blank_username":
+		u.Username = sp(" ")
+	case "long_username":
+		u.Username = sp(strings.Repeat("n", 120) + fmt.Sprint(id))
+	case "hash_2x":
+		u.PasswordHash = sp("$2x$" + good[4:])
+	case "hash_truncated_bcrypt":
+		u.PasswordHash = sp(good[:50])
+	case "hash_django_pbkdf2":
+		u.PasswordHash = sp("pbkdf2_sha256$600000$c2FsdA$" + hex.EncodeToString([]byte(digest)))
+	case "hash_django_argon2":
+		u.PasswordHash = sp("argon2$argon2id$v=19$m=102400,t=2,p=8$c2FsdA$aGFzaA")
+	case "hash_django_bcrypt_sha256":
+		u.PasswordHash = sp("bcrypt_sha256$" + good)
+	case "hash_werkzeug_pbkdf2":
+		u.PasswordHash = sp("pbkdf2:sha256:600000$salt$" + hex.EncodeToString([]byte(digest)))
+	case "hash_werkzeug_scrypt":
+		u.PasswordHash = sp("scrypt:32768:8:1$salt$" + hex.EncodeToString([]byte(digest)))
+	case "hash_argon2id":
+		u.PasswordHash = sp("$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA")
+	case "hash_hex_md5":
+		s := md5.Sum([]byte(digest)) //nolint:gosec // a legacy digest fixture
+		u.PasswordHash = sp(hex.EncodeToString(s[:]))
+	case "hash_hex_sha1":
+		s := sha1.Sum([]byte(digest)) //nolint:gosec // a legacy digest fixture
+		u.PasswordHash = sp(hex.EncodeToString(s[:]))
+	case "hash_hex_sha256":
+		s := sha256.Sum256([]byte(digest))
+		u.PasswordHash = sp(hex.EncodeToString(s[:]))
+	case "null_created_at":
+		u.CreatedAt = nil
+	case "null_is_active":
+		u.IsActive = nil
+	case "sql_text":
+		u.Email = sp(fmt.Sprintf("o'brien.%d@example.com", id))
+		u.Username = sp(fmt.Sprintf(`Robert'); DROP TABLE legacy_users;-- %d`, id))
+	}
+	return u
+}
+
 // Users generates the rows deterministically from the seed.
 func Users(o Options) []LegacyUser {
-	r := rand.New(rand.NewPCG(uint64(o.Seed), 0x6c656761))
-	pool := hashPool(r, 16)
-	base := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	g := newGenerator(o)
 	users := make([]LegacyUser, o.Rows)
+	seq := 0
 	for i := range users {
-		id := int64(i + 1)
-		email := fmt.Sprintf("user%07d@example.com", id)
-		name := fmt.Sprintf("user%07d", id)
-		created := base.Add(time.Duration(r.Int64N(int64(700 * 24 * time.Hour)))).Truncate(time.Second)
-		active := r.Float64() < 0.8
-		u := LegacyUser{ID: id, Email: &email, Username: &name, CreatedAt: &created, IsActive: &active}
-		if r.Float64() >= o.NullHashShare {
-			h := pool[r.IntN(len(pool))]
-			u.PasswordHash = &h
-		} else if r.IntN(2) == 0 {
-			empty := ""
-			u.PasswordHash = &empty
-		}
-		users[i] = u
+		users[i] = g.row(int64(i+1), &seq)
 	}
 	return users
 }
 
-// Generate creates the table and writes the rows in one transaction.
+// batchRows is how many rows are written at a time.
+const batchRows = 5000
+
+// Generate creates the table and writes the rows in one transaction with
+// the dialect's bulk inserter (COPY on PostgreSQL, prepared multi-row
+// INSERTs on SQLite).
 func Generate(ctx context.Context, db *database.DB, o Options) (int, error) {
 	q := db.Dialect.QuoteIdent(o.Table)
 	tx, err := db.BeginTxx(ctx, nil)
@@ -89,14 +196,16 @@ func Generate(ctx context.Context, db *database.DB, o Options) (int, error) {
 		is_active BOOLEAN)`); err != nil {
 		return 0, fmt.Errorf("create %s: %w", o.Table, err)
 	}
-	stmt, err := tx.PreparexContext(ctx, tx.Rebind(`INSERT INTO `+q+
-		` (id, email, username, password_hash, created_at, is_active) VALUES (?, ?, ?, ?, ?, ?)`))
+	ins, err := db.Dialect.NewInserter(ctx, tx, o.Table, []string{"id", "email", "username", "password_hash", "created_at", "is_active"})
 	if err != nil {
 		return 0, err
 	}
-	defer stmt.Close()
-	users := Users(o)
-	for _, u := range users {
+	defer ins.Close()
+	g := newGenerator(o)
+	seq := 0
+	batch := make([][]any, 0, batchRows)
+	for i := 1; i <= o.Rows; i++ {
+		u := g.row(int64(i), &seq)
 		var created, active any
 		if u.CreatedAt != nil {
 			created = db.Dialect.Timestamp(*u.CreatedAt)
@@ -104,9 +213,16 @@ func Generate(ctx context.Context, db *database.DB, o Options) (int, error) {
 		if u.IsActive != nil {
 			active = db.Dialect.Bool(*u.IsActive)
 		}
-		if _, err := stmt.ExecContext(ctx, u.ID, u.Email, u.Username, u.PasswordHash, created, active); err != nil {
-			return 0, fmt.Errorf("insert legacy user %d: %w", u.ID, err)
+		batch = append(batch, []any{u.ID, u.Email, u.Username, u.PasswordHash, created, active})
+		if len(batch) == batchRows || i == o.Rows {
+			if err := ins.Insert(ctx, batch); err != nil {
+				return 0, fmt.Errorf("insert legacy users up to %d: %w", i, err)
+			}
+			batch = batch[:0]
+		}
+		if i%batchRows == 0 && ctx.Err() != nil {
+			return 0, ctx.Err()
 		}
 	}
-	return len(users), tx.Commit()
+	return o.Rows, tx.Commit()
 }

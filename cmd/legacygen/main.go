@@ -24,6 +24,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	url := fs.String("database-url", "sqlite:///./dhafnck_mcp.db", "database to write (created when it is a missing SQLite file)")
 	fs.IntVar(&o.Rows, "rows", 1000, "number of legacy users")
 	fs.Float64Var(&o.NullHashShare, "null-hash-share", 0.05, "share of users with a NULL or empty password hash")
+	fs.Float64Var(&o.DirtyShare, "dirty-share", 0, "share of dirty rows (duplicates, invalid fields, unsupported hashes, NULLs, SQL-looking text), spread over every kind")
 	fs.Int64Var(&o.Seed, "seed", 1, "random seed: the same seed writes the same rows")
 	fs.StringVar(&o.Table, "table", "legacy_users", "table name")
 	fs.BoolVar(&o.Replace, "replace", false, "drop the table first if it exists")
@@ -33,6 +34,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	t, err := config.ParseDatabaseURL(*url)
 	if err != nil {
 		fmt.Fprintln(stderr, "legacygen:", err)
+		return 2
+	}
+	if o.Rows < 0 || o.NullHashShare < 0 || o.NullHashShare > 1 || o.DirtyShare < 0 || o.DirtyShare > 1 {
+		fmt.Fprintln(stderr, "legacygen: --rows must be ≥ 0 and the shares between 0 and 1")
 		return 2
 	}
 	if err := database.ValidateIdent(o.Table); err != nil {

@@ -77,6 +77,9 @@ type Dialect interface {
 	// IsLockError reports whether err means another writer held the lock
 	// (SQLite's SQLITE_BUSY once the busy timeout ran out).
 	IsLockError(err error) bool
+
+	// Bulk moves many rows inside one transaction (bulk.go).
+	Bulk
 }
 
 // DialectFor returns the dialect of a kind.

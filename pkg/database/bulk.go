@@ -1,0 +1,46 @@
+package database
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Bulk is how a dialect moves many rows fast inside one transaction: a
+// rewindable cursor that streams a query in batches, a batch inserter, and
+// deferred index builds for loads into an empty table. The user copy uses it
+// so that nothing outside this package knows COPY from a prepared INSERT.
+type Bulk interface {
+	// OpenCursor declares query on tx. The cursor reads one consistent set
+	// of rows however often it is walked (PostgreSQL: a SCROLL cursor with
+	// its own snapshot; SQLite: the write transaction keeps other writers
+	// out). Close it before the transaction ends.
+	OpenCursor(ctx context.Context, tx *sqlx.Tx, query string, args ...any) (Cursor, error)
+	// NewInserter prepares batch inserts of columns into table (names
+	// already validated).
+	NewInserter(ctx context.Context, tx *sqlx.Tx, table string, columns []string) (Inserter, error)
+	// SuspendIndexes drops table's secondary indexes, its unique constraints
+	// other than the primary key and its foreign keys, and returns a function
+	// that re-creates each with its original name and definition, so a load
+	// into an empty table builds them once at the end. Both calls happen in
+	// tx; a failed rebuild (say, a duplicate) fails the transaction.
+	SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string) (restore func(context.Context) error, err error)
+}
+
+// Cursor walks a query's rows in batches.
+type Cursor interface {
+	// Each walks every row from the first: row is called for each row while
+	// the batch is being read (it must not use the transaction), flush after
+	// each batch of at most batch rows, when the transaction is free for
+	// writes.
+	Each(ctx context.Context, batch int, row func(*sqlx.Rows) error, flush func() error) error
+	// Close releases the cursor.
+	Close(ctx context.Context) error
+}
+
+// Inserter writes rows to one table, each row a value per column in the
+// order given to NewInserter.
+type Inserter interface {
+	Insert(ctx context.Context, rows [][]any) error
+	Close() error
+}

@@ -1,0 +1,159 @@
+package database
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/jmoiron/sqlx"
+)
+
+var pgCursorSeq atomic.Int64
+
+type pgCursor struct {
+	tx   *sqlx.Tx
+	name string
+}
+
+// OpenCursor on PostgreSQL declares a SCROLL cursor: it keeps one snapshot
+// for every walk, and fetching in batches leaves the connection free for
+// COPY between them (lib/pq cannot write while a result is streaming).
+func (d postgresDialect) OpenCursor(ctx context.Context, tx *sqlx.Tx, query string, args ...any) (Cursor, error) {
+	name := fmt.Sprintf("dhmig_cursor_%d", pgCursorSeq.Add(1))
+	if _, err := tx.ExecContext(ctx, `DECLARE `+name+` SCROLL CURSOR FOR `+query, args...); err != nil {
+		return nil, err
+	}
+	return &pgCursor{tx: tx, name: name}, nil
+}
+
+func (c *pgCursor) Each(ctx context.Context, batch int, row func(*sqlx.Rows) error, flush func() error) error {
+	if _, err := c.tx.ExecContext(ctx, `MOVE ABSOLUTE 0 IN `+c.name); err != nil {
+		return err
+	}
+	fetch := fmt.Sprintf(`FETCH FORWARD %d FROM %s`, batch, c.name)
+	for {
+		n, err := c.fetch(ctx, fetch, row)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if n < batch {
+			return nil
+		}
+	}
+}
+
+func (c *pgCursor) fetch(ctx context.Context, fetch string, row func(*sqlx.Rows) error) (int, error) {
+	rows, err := c.tx.QueryxContext(ctx, fetch)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, rows.Err()
+}
+
+func (c *pgCursor) Close(ctx context.Context) error {
+	_, err := c.tx.ExecContext(ctx, `CLOSE `+c.name)
+	return err
+}
+
+type pgInserter struct {
+	tx   *sqlx.Tx
+	copy string
+}
+
+// NewInserter on PostgreSQL writes each batch with COPY FROM STDIN.
+func (d postgresDialect) NewInserter(_ context.Context, tx *sqlx.Tx, table string, columns []string) (Inserter, error) {
+	quoted := make([]string, len(columns))
+	for i, c := range columns {
+		quoted[i] = d.QuoteIdent(c)
+	}
+	return &pgInserter{tx: tx, copy: `COPY ` + d.QuoteIdent(table) + ` (` + strings.Join(quoted, ", ") + `) FROM STDIN`}, nil
+}
+
+func (in *pgInserter) Insert(ctx context.Context, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	stmt, err := in.tx.PrepareContext(ctx, in.copy)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, r := range rows {
+		if _, err := stmt.ExecContext(ctx, r...); err != nil {
+			return err
+		}
+	}
+	_, err = stmt.ExecContext(ctx) // flush and end the COPY
+	return err
+}
+
+func (in *pgInserter) Close() error { return nil }
+
+// SuspendIndexes on PostgreSQL drops the table's unique and foreign-key
+// constraints and its other non-primary indexes, keeping each definition as
+// the catalog prints it, and re-creates them under the same names.
+func (d postgresDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string) (func(context.Context) error, error) {
+	type object struct {
+		Name string `db:"name"`
+		Def  string `db:"def"`
+		Kind string `db:"kind"` // u, f or i
+	}
+	var objs []object
+	if err := sqlx.SelectContext(ctx, tx, &objs, `
+		WITH t AS (
+			SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = current_schema() AND c.relname = $1)
+		SELECT con.conname AS name, pg_get_constraintdef(con.oid) AS def, con.contype::text AS kind
+		FROM pg_constraint con, t WHERE con.conrelid = t.oid AND con.contype IN ('u', 'f')
+		UNION ALL
+		SELECT i.relname, pg_get_indexdef(i.oid), 'i'
+		FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid, t
+		WHERE x.indrelid = t.oid AND NOT x.indisprimary
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.oid)
+		ORDER BY 3 DESC, 1`, table); err != nil {
+		return nil, fmt.Errorf("list indexes of %s: %w", table, err)
+	}
+	qt := d.QuoteIdent(table)
+	for _, o := range objs {
+		stmt := `ALTER TABLE ` + qt + ` DROP CONSTRAINT ` + d.QuoteIdent(o.Name)
+		if o.Kind == "i" {
+			stmt = `DROP INDEX ` + d.QuoteIdent(o.Name)
+		}
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return nil, fmt.Errorf("suspend %s: %w", o.Name, err)
+		}
+	}
+	return func(ctx context.Context) error {
+		// Plain indexes, then unique constraints, then foreign keys, which
+		// may lean on the unique ones.
+		for _, kind := range []string{"i", "u", "f"} {
+			for _, o := range objs {
+				if o.Kind != kind {
+					continue
+				}
+				stmt := o.Def
+				if kind != "i" {
+					stmt = `ALTER TABLE ` + qt + ` ADD CONSTRAINT ` + d.QuoteIdent(o.Name) + ` ` + o.Def
+				}
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("re-create %s: %w", o.Name, err)
+				}
+			}
+		}
+		return nil
+	}, nil
+}

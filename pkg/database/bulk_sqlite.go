@@ -1,0 +1,136 @@
+package database
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// sqliteInsertRows is how many rows one multi-row INSERT carries: enough to
+// amortise the cgo call, well under SQLite's 32766 bound variables.
+const sqliteInsertRows = 200
+
+type sqliteCursor struct {
+	tx    *sqlx.Tx
+	query string
+	args  []any
+}
+
+// OpenCursor on SQLite re-runs the query for each walk: inside the write
+// transaction no other writer can change the rows, and SQLite lets one
+// connection write to other tables while a read is open.
+func (sqliteDialect) OpenCursor(_ context.Context, tx *sqlx.Tx, query string, args ...any) (Cursor, error) {
+	return &sqliteCursor{tx: tx, query: query, args: args}, nil
+}
+
+func (c *sqliteCursor) Each(ctx context.Context, batch int, row func(*sqlx.Rows) error, flush func() error) error {
+	rows, err := c.tx.QueryxContext(ctx, c.query, c.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return err
+		}
+		if n++; n == batch {
+			n = 0
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n > 0 {
+		return flush()
+	}
+	return nil
+}
+
+func (c *sqliteCursor) Close(context.Context) error { return nil }
+
+type sqliteInserter struct {
+	one, many *sqlx.Stmt
+	cols      int
+	args      []any
+}
+
+func (d sqliteDialect) NewInserter(ctx context.Context, tx *sqlx.Tx, table string, columns []string) (Inserter, error) {
+	quoted := make([]string, len(columns))
+	for i, c := range columns {
+		quoted[i] = d.QuoteIdent(c)
+	}
+	head := `INSERT INTO ` + d.QuoteIdent(table) + ` (` + strings.Join(quoted, ", ") + `) VALUES `
+	tuple := `(` + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + `)`
+	one, err := tx.PreparexContext(ctx, head+tuple)
+	if err != nil {
+		return nil, fmt.Errorf("prepare insert into %s: %w", table, err)
+	}
+	many, err := tx.PreparexContext(ctx, head+strings.TrimSuffix(strings.Repeat(tuple+", ", sqliteInsertRows), ", "))
+	if err != nil {
+		one.Close()
+		return nil, fmt.Errorf("prepare insert into %s: %w", table, err)
+	}
+	return &sqliteInserter{one: one, many: many, cols: len(columns), args: make([]any, 0, sqliteInsertRows*len(columns))}, nil
+}
+
+func (in *sqliteInserter) Insert(ctx context.Context, rows [][]any) error {
+	for len(rows) >= sqliteInsertRows {
+		in.args = in.args[:0]
+		for _, r := range rows[:sqliteInsertRows] {
+			in.args = append(in.args, r...)
+		}
+		if _, err := in.many.ExecContext(ctx, in.args...); err != nil {
+			return err
+		}
+		rows = rows[sqliteInsertRows:]
+	}
+	for _, r := range rows {
+		if _, err := in.one.ExecContext(ctx, r...); err != nil {
+			return err
+		}
+	}
+	clear(in.args[:cap(in.args)])
+	return nil
+}
+
+func (in *sqliteInserter) Close() error {
+	err := in.many.Close()
+	if e := in.one.Close(); err == nil {
+		err = e
+	}
+	return err
+}
+
+// SuspendIndexes on SQLite drops the named indexes (those with SQL in
+// sqlite_master) and re-runs their CREATE statements afterwards. Indexes
+// SQLite makes for UNIQUE and PRIMARY KEY constraints cannot be dropped and
+// stay; foreign keys are part of the table and stay too.
+func (d sqliteDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string) (func(context.Context) error, error) {
+	var idx []struct {
+		Name string `db:"name"`
+		SQL  string `db:"sql"`
+	}
+	if err := sqlx.SelectContext(ctx, tx, &idx,
+		`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, table); err != nil {
+		return nil, fmt.Errorf("list indexes of %s: %w", table, err)
+	}
+	for _, ix := range idx {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX `+d.QuoteIdent(ix.Name)); err != nil {
+			return nil, fmt.Errorf("drop index %s: %w", ix.Name, err)
+		}
+	}
+	return func(ctx context.Context) error {
+		for _, ix := range idx {
+			if _, err := tx.ExecContext(ctx, ix.SQL); err != nil {
+				return fmt.Errorf("re-create index %s: %w", ix.Name, err)
+			}
+		}
+		return nil
+	}, nil
+}

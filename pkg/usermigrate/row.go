@@ -1,0 +1,220 @@
+package usermigrate
+
+import (
+	"database/sql"
+	"hash/maphash"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/dhafnckmcp/dhmig/pkg/password"
+)
+
+// legacyRow is one source row as scanned.
+type legacyRow struct {
+	ID        sql.NullString
+	Email     sql.NullString
+	Username  sql.NullString
+	Hash      sql.NullString
+	CreatedAt any
+	IsActive  any
+}
+
+func (r *legacyRow) scan(rows *sqlx.Rows) error {
+	*r = legacyRow{}
+	return rows.Scan(&r.ID, &r.Email, &r.Username, &r.Hash, &r.CreatedAt, &r.IsActive)
+}
+
+// mapped is a row after the mapping of DESIGN.md, or the reason it cannot
+// be mapped. Both passes compute it from the row alone, so they agree.
+type mapped struct {
+	id        string
+	email     string // as stored: trimmed, lowercased unless preserve
+	username  string // trimmed
+	hash      string
+	scheme    password.Scheme
+	createdAt time.Time
+	nullTime  bool // created_at was NULL: the run's start stands in
+	active    bool
+	problem   string // a reject code, or ""
+}
+
+// mapRow applies the mapping and the checks that need only the row itself.
+func mapRow(r *legacyRow, o *Options) mapped {
+	m := mapped{id: r.ID.String}
+	if !r.ID.Valid {
+		m.problem = CodeMissingID
+		return m
+	}
+	email := strings.TrimSpace(r.Email.String)
+	if o.EmailCase == EmailLower {
+		email = strings.ToLower(email)
+	}
+	m.email = email
+	m.username = strings.TrimSpace(r.Username.String)
+	m.hash = r.Hash.String
+	m.scheme = password.Detect(m.hash)
+	switch {
+	case email == "":
+		m.problem = CodeMissingEmail
+	case utf8.RuneCountInString(email) > MaxEmailLen:
+		m.problem = CodeTooLongEmail
+	case !validEmail(email):
+		m.problem = CodeInvalidEmail
+	case m.username == "":
+		m.problem = CodeMissingUsername
+	case utf8.RuneCountInString(m.username) > MaxUsernameLen:
+		m.problem = CodeTooLongUsername
+	}
+	if m.problem != "" {
+		return m
+	}
+	var ok bool
+	if m.createdAt, m.nullTime, ok = parseTime(r.CreatedAt); !ok {
+		m.problem = CodeInvalidCreatedAt
+		return m
+	}
+	if m.nullTime {
+		m.createdAt = o.Now
+	}
+	if m.active, ok = parseBool(r.IsActive); !ok {
+		m.problem = CodeInvalidIsActive
+		return m
+	}
+	if m.scheme != password.SchemeBcrypt && m.scheme != password.SchemeEmpty && o.UnsupportedHash == HashFail {
+		m.problem = CodeUnsupportedHash
+	}
+	return m
+}
+
+// decide turns a mapped row without problems into its migration status.
+func (m *mapped) decide(o *Options) status {
+	switch m.scheme {
+	case password.SchemeBcrypt:
+		return stCopy
+	case password.SchemeEmpty:
+		return stTemp
+	}
+	if o.UnsupportedHash == HashKeep {
+		return stKeep
+	}
+	return stReset
+}
+
+// validEmail is a deliberately plain check: one @, a non-empty local part
+// of at most 64 characters, a dotted domain, no blanks, control characters
+// or the specials that only quoted local parts may hold.
+func validEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at != strings.LastIndexByte(s, '@') || at == len(s)-1 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if utf8.RuneCountInString(local) > 64 || !strings.Contains(domain, ".") {
+		return false
+	}
+	for _, part := range []string{local, domain} {
+		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, ".") || strings.Contains(part, "..") {
+			return false
+		}
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(`<>()[]\,;:"`, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// timeLayouts are the text forms legacy timestamps come in (SQLite stores
+// text; PostgreSQL hands time.Time to the driver).
+var timeLayouts = []string{
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999-07",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04",
+	"2006-01-02",
+}
+
+// parseTime reads a created_at value; naive times are UTC, the app's
+// convention (datetime.utcnow()).
+func parseTime(v any) (t time.Time, null, ok bool) {
+	switch x := v.(type) {
+	case nil:
+		return time.Time{}, true, true
+	case time.Time:
+		// go-sqlite3 turns unparseable text into the zero time.
+		return x.UTC(), false, !x.IsZero()
+	case int64:
+		return time.Unix(x, 0).UTC(), false, true
+	case float64:
+		sec := int64(x)
+		return time.Unix(sec, int64((x-float64(sec))*1e9)).UTC(), false, true
+	case []byte:
+		return parseTime(string(x))
+	case string:
+		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(x), "Z"))
+		if s == "" {
+			return time.Time{}, true, true
+		}
+		if strings.HasSuffix(strings.TrimSpace(x), "Z") {
+			s += "Z"
+		}
+		for _, l := range timeLayouts {
+			if t, err := time.ParseInLocation(l, s, time.UTC); err == nil {
+				return t.UTC(), false, true
+			}
+		}
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC(), false, true
+		}
+	}
+	return time.Time{}, false, false
+}
+
+// parseBool reads is_active; NULL means not active.
+func parseBool(v any) (b, ok bool) {
+	switch x := v.(type) {
+	case nil:
+		return false, true
+	case bool:
+		return x, true
+	case int64:
+		return x != 0, true
+	case float64:
+		return x != 0, true
+	case []byte:
+		return parseBool(string(x))
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "1", "t", "true", "y", "yes", "on":
+			return true, true
+		case "0", "f", "false", "n", "no", "off", "":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// keyer hashes canonical forms to 64-bit keys for conflict detection. A
+// collision (about 1 in 10^7 at a million rows) can only reject a row as a
+// conflict, never lose or merge one.
+type keyer struct{ seed maphash.Seed }
+
+func newKeyer() keyer { return keyer{seed: maphash.MakeSeed()} }
+
+// email keys are case-insensitive whatever --email-case stores: the app
+// looks users up by lowercase email.
+func (k keyer) email(stored string) uint64 {
+	return maphash.String(k.seed, strings.ToLower(strings.TrimSpace(stored)))
+}
+
+func (k keyer) username(stored string) uint64 {
+	return maphash.String(k.seed, strings.TrimSpace(stored))
+}

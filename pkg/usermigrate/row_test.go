@@ -1,0 +1,125 @@
+package usermigrate
+
+import (
+	"testing"
+	"time"
+)
+
+func TestValidEmail(t *testing.T) {
+	for s, want := range map[string]bool{
+		"a@example.com": true, "o'brien+tag@sub.example.org": true, "ünï@exämple.de": true,
+		"": false, "plain": false, "@example.com": false, "a@": false, "a@b": false, "a@@b.com": false,
+		"a@b@c.com": false, "a b@c.com": false, "a@b..com": false, ".a@b.com": false, "a.@b.com": false,
+		"a@.b.com": false, "a@b.com.": false, "<a@b.com>": false, "a;drop@b.com": false, "a\x00@b.com": false,
+	} {
+		if got := validEmail(s); got != want {
+			t.Errorf("validEmail(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestParseTime(t *testing.T) {
+	want := time.Date(2023, 3, 4, 5, 6, 7, 0, time.UTC)
+	for _, tc := range []struct {
+		in       any
+		want     time.Time
+		null, ok bool
+	}{
+		{nil, time.Time{}, true, true},
+		{"", time.Time{}, true, true},
+		{want, want, false, true},
+		{want.In(time.FixedZone("x", 7200)), want, false, true},
+		{time.Time{}, time.Time{}, false, false}, // go-sqlite3's answer to garbage
+		{"2023-03-04 05:06:07", want, false, true},
+		{"2023-03-04T05:06:07Z", want, false, true},
+		{"2023-03-04 07:06:07+02:00", want, false, true},
+		{"2023-03-04 05:06:07.000", want, false, true},
+		{[]byte("2023-03-04 05:06:07"), want, false, true},
+		{int64(want.Unix()), want, false, true},
+		{"yesterday", time.Time{}, false, false},
+	} {
+		got, null, ok := parseTime(tc.in)
+		if ok != tc.ok || null != tc.null || (ok && !null && !got.Equal(tc.want)) {
+			t.Errorf("parseTime(%#v) = %s, null %v, ok %v", tc.in, got, null, ok)
+		}
+	}
+}
+
+func TestParseBool(t *testing.T) {
+	for _, tc := range []struct {
+		in    any
+		b, ok bool
+	}{
+		{nil, false, true}, {true, true, true}, {false, false, true}, {int64(1), true, true}, {int64(0), false, true},
+		{"t", true, true}, {"TRUE", true, true}, {"0", false, true}, {[]byte("yes"), true, true}, {"maybe", false, false},
+	} {
+		if b, ok := parseBool(tc.in); b != tc.b || ok != tc.ok {
+			t.Errorf("parseBool(%#v) = %v, %v", tc.in, b, ok)
+		}
+	}
+}
+
+func TestParseColumnMap(t *testing.T) {
+	c, err := ParseColumnMap([]string{"email=mail", "created_at=signup_date"})
+	if err != nil || c.Email != "mail" || c.CreatedAt != "signup_date" || c.ID != "id" {
+		t.Errorf("ParseColumnMap = %+v, %v", c, err)
+	}
+	for _, bad := range []string{"email", "=mail", "phone=tel", "email=ma il", `email=x"y`} {
+		if _, err := ParseColumnMap([]string{bad}); err == nil {
+			t.Errorf("ParseColumnMap(%q) accepted", bad)
+		}
+	}
+}
+
+func TestOptionsNormalize(t *testing.T) {
+	o := Options{}
+	if err := o.normalize(); err != nil {
+		t.Fatal(err)
+	}
+	if o.SourceTable != "legacy_users" || o.OnConflict != ConflictFail || o.UnsupportedHash != HashFail ||
+		o.EmailCase != EmailLower || o.TempPasswords != "bcrypt" || o.BcryptCost != 12 || o.Now.Location() != time.UTC {
+		t.Errorf("defaults = %+v", o)
+	}
+	for _, bad := range []Options{
+		{OnConflict: "merge"}, {UnsupportedHash: "drop"}, {EmailCase: "upper"}, {TempPasswords: "plain"},
+		{BcryptCost: 3}, {BcryptCost: 32}, {SourceTable: "a-b"},
+	} {
+		if err := bad.normalize(); err == nil {
+			t.Errorf("normalize accepted %+v", bad)
+		}
+	}
+}
+
+func TestResolveConflicts(t *testing.T) {
+	// Rows 0 and 1 share an email (1 is older), 2 and 3 a username (equal
+	// times: the lower position wins), 4 an existing user's email.
+	entries := []entry{
+		{email: 10, username: 100, created: 5, ord: 0},
+		{email: 10, username: 101, created: 4, ord: 1},
+		{email: 11, username: 102, created: 7, ord: 2},
+		{email: 12, username: 102, created: 7, ord: 3},
+		{email: 13, username: 104, created: 1, ord: 4},
+	}
+	for _, tc := range []struct {
+		policy ConflictPolicy
+		want   []string
+	}{
+		{ConflictSkip, []string{CodeConflictEmail, "", "", CodeConflictUsername, CodeConflictEmail}},
+		{ConflictFail, []string{CodeConflictEmail, CodeConflictEmail, CodeConflictUsername, CodeConflictUsername, CodeConflictEmail}},
+	} {
+		st := make([]status, len(entries))
+		resolveConflicts(append([]entry(nil), entries...), st, []uint64{13}, nil, tc.policy)
+		for i, s := range st {
+			got := ""
+			if s.rejected() {
+				got = s.code()
+			}
+			if got != tc.want[i] {
+				t.Errorf("%s: row %d = %q, want %q", tc.policy, i, got, tc.want[i])
+			}
+		}
+		if st[4].against() != "auth_users" {
+			t.Errorf("row 4 conflicts with %q", st[4].against())
+		}
+	}
+}

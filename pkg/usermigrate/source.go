@@ -1,0 +1,93 @@
+package usermigrate
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// checkSchema fails with ErrNoSchema unless dhmig's tables exist.
+func checkSchema(ctx context.Context, d database.Dialect, q sqlx.QueryerContext) error {
+	for _, t := range []string{"auth_users", "dhmig_user_map", "dhmig_rejects"} {
+		ok, err := database.TableExists(ctx, d, q, t)
+		if err != nil {
+			return fmt.Errorf("check table %s: %w", t, err)
+		}
+		if !ok {
+			return fmt.Errorf("%w (table %s is missing)", ErrNoSchema, t)
+		}
+	}
+	return nil
+}
+
+// checkSource fails with a message naming the missing table or columns.
+func checkSource(ctx context.Context, d database.Dialect, q sqlx.QueryerContext, o *Options) error {
+	cols, err := d.Columns(ctx, q, o.SourceTable)
+	if err != nil {
+		return fmt.Errorf("read columns of %s: %w", o.SourceTable, err)
+	}
+	if len(cols) == 0 {
+		return fmt.Errorf("source table %q not found (name it with --source-table)", o.SourceTable)
+	}
+	have := make([]string, len(cols))
+	for i, c := range cols {
+		have[i] = c.Name
+	}
+	for _, f := range o.Columns.fields() {
+		if !slices.Contains(have, *f.col) {
+			return fmt.Errorf("source table %s has no column %q for %s (map it with --map-column %s=<column>; it has %v)",
+				o.SourceTable, *f.col, f.name, f.name, have)
+		}
+	}
+	return nil
+}
+
+// queries builds the statements over the source: identifiers validated and
+// quoted, no values spliced in.
+type queries struct {
+	counts string // total rows, rows already in dhmig_user_map
+	rows   string // unmigrated rows in id order
+	all    string // every row in id order, for an empty dhmig_user_map
+}
+
+func buildQueries(d database.Dialect, o *Options) queries {
+	q := d.QuoteIdent
+	c := o.Columns
+	src := q(o.SourceTable)
+	id := `CAST(s.` + q(c.ID) + ` AS TEXT)`
+	cols := `SELECT ` + id + `, s.` + q(c.Email) + `, s.` + q(c.Username) + `, s.` + q(c.PasswordHash) +
+		`, s.` + q(c.CreatedAt) + `, s.` + q(c.IsActive) + ` FROM ` + src + ` s`
+	order := ` ORDER BY s.` + q(c.ID)
+	return queries{
+		counts: `SELECT COUNT(*), COUNT(m.legacy_id) FROM ` + src + ` s LEFT JOIN dhmig_user_map m ON m.legacy_id = ` + id,
+		rows:   cols + ` WHERE NOT EXISTS (SELECT 1 FROM dhmig_user_map m WHERE m.legacy_id = ` + id + `)` + order,
+		all:    cols + order,
+	}
+}
+
+// authKeys reads the keys of the users already in auth_users, sorted.
+func authKeys(ctx context.Context, q sqlx.QueryerContext, k keyer) (emails, users []uint64, err error) {
+	rows, err := q.QueryxContext(ctx, `SELECT email, username FROM auth_users`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read auth_users: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e, u string
+		if err := rows.Scan(&e, &u); err != nil {
+			return nil, nil, fmt.Errorf("read auth_users: %w", err)
+		}
+		emails = append(emails, k.email(e))
+		users = append(users, k.username(u))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("read auth_users: %w", err)
+	}
+	slices.Sort(emails)
+	slices.Sort(users)
+	return emails, users, nil
+}
