@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -68,6 +69,38 @@ func seedLegacy(t *testing.T, db *database.DB) (hashes []string) {
 	return hashes
 }
 
+// dataState is every row of every table but the audit trail, on both
+// engines: what a refused --execute must leave as it was.
+func dataState(t *testing.T, db *database.DB) string {
+	t.Helper()
+	tables, err := db.Dialect.Tables(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	for _, table := range tables {
+		if table == "dhmig_runs" {
+			continue
+		}
+		rows, err := db.Queryx(`SELECT * FROM ` + table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for rows.Next() {
+			vals, err := rows.SliceScan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, fmt.Sprintf("%v", vals))
+		}
+		rows.Close()
+		sort.Strings(lines)
+		fmt.Fprintf(&buf, "%s:%v\n", table, lines)
+	}
+	return buf.String()
+}
+
 // dbState is what must not change in a dry run: the SQLite file's bytes,
 // or every row of every table on PostgreSQL.
 func dbState(t *testing.T, db *database.DB, tg database.Target) string {
@@ -112,16 +145,22 @@ func TestMigrateUsersE2E(t *testing.T) {
 		env := []string{"DATABASE_URL=" + dbtest.URL(tg)}
 		mustCode(t, runDhmig(t, dir, env, "schema", "up"), 0)
 
-		// Default policies on a dirty table: exit 3, nothing written, a report.
-		before := dbState(t, db, tg)
+		// Default policies on a dirty table: exit 3, nothing written but the
+		// audit row of the refused attempt, a report.
+		beforeData := dataState(t, db)
 		r := runDhmig(t, dir, env, "migrate-users", "--execute", "--bcrypt-cost", "4")
 		mustCode(t, r, 3)
 		if !strings.Contains(r.Stdout, "REJECTED: nothing was written") || !strings.Contains(r.Stderr, "legacy rows rejected") {
 			t.Errorf("rejected run output:\n%s", r)
 		}
-		if dbState(t, db, tg) != before {
+		if dataState(t, db) != beforeData {
 			t.Error("a rejected run changed the database")
 		}
+		var outcome string
+		if err := db.Get(&outcome, `SELECT outcome FROM dhmig_runs WHERE command = 'migrate-users'`); err != nil || outcome != "rejected" {
+			t.Errorf("audit row of the refused run: %q, %v", outcome, err)
+		}
+		before := dbState(t, db, tg)
 		reports, _ := filepath.Glob(filepath.Join(dir, "dhmig-rejects-*.ndjson"))
 		if len(reports) != 1 {
 			t.Fatalf("reports = %v", reports)

@@ -6,19 +6,18 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"time"
 
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
 )
 
-type migrateUsersOptions struct {
-	execute         bool
-	dryRun          bool
+// userCopyFlags are the flags migrate-users and migrate share: the policies
+// and the source of the legacy → auth copy.
+type userCopyFlags struct {
 	onConflict      string
 	unsupportedHash string
 	emailCase       string
@@ -27,6 +26,12 @@ type migrateUsersOptions struct {
 	rejects         string
 	sourceTable     string
 	mapColumns      []string
+}
+
+type migrateUsersOptions struct {
+	execute bool
+	dryRun  bool
+	userCopyFlags
 }
 
 // migrateUsersOutput is the documented JSON shape of migrate-users: the
@@ -77,6 +82,13 @@ Exit codes: 0 done, 3 rows rejected under a fail policy (nothing written),
 	fl := cmd.Flags()
 	fl.BoolVar(&o.execute, "execute", false, "write the changes (without it, a dry run that writes nothing)")
 	fl.BoolVar(&o.dryRun, "dry-run", false, "preview only: run every step in a transaction that is rolled back (the default)")
+	o.userCopyFlags.bind(fl)
+	cmd.MarkFlagsMutuallyExclusive("execute", "dry-run")
+	return cmd
+}
+
+// bind registers the copy's flags.
+func (o *userCopyFlags) bind(fl *pflag.FlagSet) {
 	fl.StringVar(&o.onConflict, "on-conflict", "fail", "duplicate email or username: fail (write nothing) or skip (earliest row wins)")
 	fl.StringVar(&o.unsupportedHash, "unsupported-hash", "fail", "hash that is not accepted bcrypt: fail, reset (temporary password) or keep (copy as is)")
 	fl.StringVar(&o.emailCase, "email-case", "lower", "store emails lowercased (lower) or as written (preserve); conflicts ignore case either way")
@@ -85,12 +97,17 @@ Exit codes: 0 done, 3 rows rejected under a fail policy (nothing written),
 	fl.StringVar(&o.rejects, "rejects", "", "rejects report path (default ./dhmig-rejects-<run id>.ndjson)")
 	fl.StringVar(&o.sourceTable, "source-table", "legacy_users", "legacy table to read")
 	fl.StringArrayVar(&o.mapColumns, "map-column", nil, "renamed legacy column, field=column (e.g. email=mail); fields: id, email, username, password_hash, created_at, is_active")
-	cmd.MarkFlagsMutuallyExclusive("execute", "dry-run")
-	return cmd
 }
 
 // validate turns flags into package options, or a usage error (exit 2).
 func (o *migrateUsersOptions) validate() (usermigrate.Options, error) {
+	opts, err := o.userCopyFlags.validate()
+	opts.DryRun = !o.execute
+	return opts, err
+}
+
+// validate turns the copy's flags into package options, or a usage error.
+func (o *userCopyFlags) validate() (usermigrate.Options, error) {
 	var opts usermigrate.Options
 	switch p := usermigrate.ConflictPolicy(o.onConflict); p {
 	case usermigrate.ConflictFail, usermigrate.ConflictSkip:
@@ -123,36 +140,42 @@ func (o *migrateUsersOptions) validate() (usermigrate.Options, error) {
 	if opts.Columns, err = usermigrate.ParseColumnMap(o.mapColumns); err != nil {
 		return opts, usageErrorf("--map-column: %v", err)
 	}
-	opts.DryRun = !o.execute
 	return opts, nil
 }
 
-func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, opts usermigrate.Options, format output.Format) error {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return fmt.Errorf("run id: %w", err)
-	}
-	opts.RunID = id.String()
-	opts.Now = time.Now().UTC()
-	path := o.rejects
+// rejectsReport opens (lazily) the rejects report of a run: the --rejects
+// path or ./dhmig-rejects-<run id>.ndjson.
+func (f *Factory) rejectsReport(path, runID string) *usermigrate.ReportFile {
 	if path == "" {
-		path = filepath.Join(".", "dhmig-rejects-"+opts.RunID+".ndjson")
-		if f.Dir != "" {
-			path = filepath.Join(f.Dir, path)
-		}
+		path = filepath.Join(f.Dir, "dhmig-rejects-"+runID+".ndjson")
 	}
-	report := usermigrate.NewReportFile(path)
+	return usermigrate.NewReportFile(path)
+}
+
+func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, opts usermigrate.Options, format output.Format) (err error) {
+	run := f.startRun("migrate-users", opts.DryRun)
+	opts.RunID = run.run.ID
+	opts.Now = run.run.StartedAt
+	report := f.rejectsReport(o.rejects, opts.RunID)
 	opts.Rejects = report
-	opts.Logger = f.Logger()
+	opts.Logger = run.log
 	bars := &phaseProgress{f: f}
 	opts.Progress = bars.update
 
 	db, err := f.OpenDB(ctx)
 	if err != nil {
+		run.finish(nil, err)
 		return err
 	}
 	defer db.Close()
 	out := migrateUsersOutput{Database: db.Target.Redacted()}
+	defer func() {
+		run.run.RowsRead, run.run.RowsMigrated, run.run.RowsRejected = out.RowsRead, out.Migrated, out.Rejected
+		if !out.Written {
+			run.run.RowsMigrated = 0
+		}
+		run.finish(db, err)
+	}()
 	err = f.withWriteLock(ctx, db, func() error {
 		tx, err := db.BeginTxx(ctx, nil)
 		if err != nil {

@@ -61,14 +61,15 @@ func outcomeOf(err error, dryRun bool) string {
 }
 
 // finish records the run in dhmig_runs when the table exists (db may be
-// nil, e.g. when the database could not be opened) and always logs it.
+// nil, e.g. when the database could not be opened) and always logs it. A
+// dry run writes nothing, not even its audit row: the log holds it.
 // It uses its own context: an interrupted run must still be recorded.
 func (r *runRecorder) finish(db *database.DB, err error) {
 	now := time.Now().UTC()
 	r.run.FinishedAt = &now
 	r.run.Outcome = outcomeOf(err, r.run.DryRun)
 	recorded := false
-	if db != nil {
+	if db != nil && !r.run.DryRun {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		var rerr error
