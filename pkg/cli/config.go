@@ -9,6 +9,6 @@ func NewConfigCmd(f *Factory) *cobra.Command {
 		Short: "Show, check or generate dhmig's and the app's settings",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newConfigShowCmd(f))
+	cmd.AddCommand(newConfigShowCmd(f), newConfigCheckCmd(f), newConfigInitCmd(f))
 	return cmd
 }
