@@ -23,6 +23,7 @@ configured JWT_SECRET_KEY and JWT_ALGORITHM (or JWT_PRIVATE_KEY_PATH and
 JWT_PUBLIC_KEY_PATH for RS*/ES*), and check whether a token is valid, expired
 or forged.`,
 		Args: cobra.NoArgs,
+		RunE: runGroup,
 	}
 	cmd.AddCommand(newJWTIssueCmd(f), newJWTVerifyCmd(f))
 	return cmd

@@ -55,6 +55,7 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 		NewVersionCmd(f),
 		NewJWTCmd(f),
 	)
+	addCompletionCmd(root)
 	return root
 }
 
