@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -79,4 +80,27 @@ func TestCompletionE2E(t *testing.T) {
 	}
 	r = runDhmig(t, t.TempDir(), nil, "completion", "tcsh")
 	mustCode(t, r, 2)
+}
+
+// TestGoreleaserConfigCheck validates .goreleaser.yaml with the goreleaser
+// that `make release-check` installs into bin/ (or one on PATH). It skips
+// when neither exists: building goreleaser takes minutes, so `make test`
+// does not; `make release-snapshot` runs the full snapshot build.
+func TestGoreleaserConfigCheck(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(root, "bin", "goreleaser-v2.15.1")
+	if _, err := os.Stat(bin); err != nil {
+		if bin, err = exec.LookPath("goreleaser"); err != nil {
+			t.Skip("goreleaser is not installed: run make release-check")
+		}
+	}
+	cmd := exec.Command(bin, "check")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "1 configuration file(s) validated") {
+		t.Fatalf("goreleaser check: %v\n%s", err, out)
+	}
 }
