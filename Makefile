@@ -69,4 +69,7 @@ release-check: $(GORELEASER)
 release-snapshot: release-check
 	DHMIG_COMMIT=$(COMMIT) $(GORELEASER) release --snapshot --clean
 	@tmp=$$(mktemp -d) && tar -xzf dist/dhmig_*_linux_amd64.tar.gz -C $$tmp && \
-	  (cd dist && sha256sum -c checksums.txt) && $$tmp/dhmig version && rm -rf $$tmp
+	  (cd dist && sha256sum -c checksums.txt) && \
+	  test -f $$tmp/README.md && test -f $$tmp/LICENSE && test -f $$tmp/docs/configuration.md && \
+	  test -f $$tmp/docs/man/dhmig.1 && test -f $$tmp/docs/reference/dhmig.md && \
+	  $$tmp/dhmig version && rm -rf $$tmp
