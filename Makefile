@@ -17,7 +17,10 @@ STATICCHECK_VERSION := v0.8.2
 DEMO_DIR := demo
 DEMO_ROWS ?= 3000
 
-.PHONY: build test lint demo clean
+GORELEASER_VERSION := v2.15.1
+GORELEASER := bin/goreleaser-$(GORELEASER_VERSION)
+
+.PHONY: build test lint demo clean docs release-check release-snapshot
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/dhmig ./cmd/dhmig
@@ -45,3 +48,28 @@ demo: build
 
 clean:
 	rm -rf bin dist $(DEMO_DIR)
+
+# Man pages (docs/man) and the Markdown command reference (docs/reference),
+# generated from the command tree; cmd/docgen's test fails when they are stale.
+docs:
+	$(GO) run ./cmd/docgen -out docs
+
+# goreleaser from the Go module proxy, built once into bin/ (a long build;
+# the Go build cache makes a rebuild after `make clean` quick).
+$(GORELEASER):
+	@mkdir -p bin/.goreleaser
+	GOBIN=$(CURDIR)/bin/.goreleaser $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+	mv bin/.goreleaser/goreleaser $@ && rmdir bin/.goreleaser
+
+release-check: $(GORELEASER)
+	$(GORELEASER) check
+
+# A local release: linux/amd64 archive with README, LICENSE and docs/, plus
+# checksums, in dist/; then the archived binary must run `version`.
+release-snapshot: release-check
+	DHMIG_COMMIT=$(COMMIT) $(GORELEASER) release --snapshot --clean
+	@tmp=$$(mktemp -d) && tar -xzf dist/dhmig_*_linux_amd64.tar.gz -C $$tmp && \
+	  (cd dist && sha256sum -c checksums.txt) && \
+	  test -f $$tmp/README.md && test -f $$tmp/LICENSE && test -f $$tmp/docs/configuration.md && \
+	  test -f $$tmp/docs/man/dhmig.1 && test -f $$tmp/docs/reference/dhmig.md && \
+	  $$tmp/dhmig version && rm -rf $$tmp

@@ -15,7 +15,11 @@ type BuildInfo struct {
 // Complete fills what ldflags did not set from debug.ReadBuildInfo.
 func (b BuildInfo) Complete() BuildInfo {
 	info, ok := debug.ReadBuildInfo()
-	if ok {
+	return b.completeFrom(info, ok)
+}
+
+func (b BuildInfo) completeFrom(info *debug.BuildInfo, ok bool) BuildInfo {
+	if ok && info != nil {
 		if b.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 			b.Version = info.Main.Version
 		}

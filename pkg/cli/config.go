@@ -8,7 +8,8 @@ func NewConfigCmd(f *Factory) *cobra.Command {
 		Use:   "config",
 		Short: "Show, check or generate dhmig's and the app's settings",
 		Args:  cobra.NoArgs,
+		RunE:  runGroup,
 	}
-	cmd.AddCommand(newConfigShowCmd(f))
+	cmd.AddCommand(newConfigShowCmd(f), newConfigCheckCmd(f), newConfigInitCmd(f))
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
+	"github.com/dhafnckmcp/dhmig/pkg/token"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
 )
 
@@ -31,7 +32,7 @@ func ExitCode(err error) (int, string) {
 		return ExitOK, ""
 	case errors.As(err, &ue), errors.Is(err, config.ErrInvalid):
 		return ExitUsage, "usage"
-	case errors.Is(err, integrity.ErrVerifyFailed), errors.Is(err, usermigrate.ErrRejected):
+	case errors.Is(err, integrity.ErrVerifyFailed), errors.Is(err, usermigrate.ErrRejected), errors.Is(err, token.ErrNotValid):
 		return ExitVerify, "verify_failed"
 	case errors.Is(err, database.ErrLockHeld):
 		return ExitLockHeld, "lock_held"

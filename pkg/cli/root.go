@@ -55,7 +55,9 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 		NewConfigCmd(f),
 		NewHistoryCmd(f),
 		NewVersionCmd(f),
+		NewJWTCmd(f),
 	)
+	addCompletionCmd(root)
 	return root
 }
 
@@ -81,7 +83,8 @@ func Main(ctx context.Context, args []string, f *Factory) int {
 	if kind == "interrupted" {
 		msg = "interrupted: " + msg
 	}
-	if f.Global.Output == string(output.JSON) {
+	var done reportedError
+	if f.Global.Output == string(output.JSON) && !errors.As(err, &done) {
 		_ = output.WriteJSON(f.IO.Out, output.ErrorDoc{Error: output.ErrorBody{ExitCode: code, Kind: kind, Message: msg}})
 	}
 	fmt.Fprintf(f.IO.ErrOut, "dhmig: %s\n", msg)

@@ -29,6 +29,8 @@ var Settings = []Setting{
 	appSetting("jwt_access_token_expire_minutes", "15", false),
 	appSetting("jwt_refresh_token_expire_days", "30", false),
 	appSetting("jwt_algorithm", "HS256", false),
+	appSetting("jwt_private_key_path", "", false),
+	appSetting("jwt_public_key_path", "", false),
 	appSetting("smtp_host", "", false),
 	appSetting("smtp_port", "587", false),
 	appSetting("smtp_user", "", false),

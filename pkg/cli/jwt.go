@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dhafnckmcp/dhmig/pkg/config"
+	"github.com/dhafnckmcp/dhmig/pkg/token"
+)
+
+// NewJWTCmd groups the guide's JWT troubleshooting commands.
+func NewJWTCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "jwt",
+		Short: "Issue or verify an access token with the configured secret and algorithm",
+		Long: `The guide's JWT troubleshooting, without Python: issue an access token the way
+the app does (claims sub, email, roles, type=access, iat, exp, jti) with the
+configured JWT_SECRET_KEY and JWT_ALGORITHM (or JWT_PRIVATE_KEY_PATH and
+JWT_PUBLIC_KEY_PATH for RS*/ES*), and check whether a token is valid, expired
+or forged.`,
+		Args: cobra.NoArgs,
+		RunE: runGroup,
+	}
+	cmd.AddCommand(newJWTIssueCmd(f), newJWTVerifyCmd(f))
+	return cmd
+}
+
+// jwtKeys loads the configured algorithm and key material; a problem with
+// them is a configuration error (exit 2).
+func jwtKeys(cfg *config.Config) (token.Keys, error) {
+	k, err := token.LoadKeys(token.KeyOptions{
+		Algorithm:      cfg.Get("jwt_algorithm"),
+		Secret:         []byte(cfg.Get("jwt_secret_key")),
+		PrivateKeyPath: strings.TrimSpace(cfg.Get("jwt_private_key_path")),
+		PublicKeyPath:  strings.TrimSpace(cfg.Get("jwt_public_key_path")),
+	})
+	if err != nil {
+		return token.Keys{}, fmt.Errorf("%w: %v (see dhmig config check)", config.ErrInvalid, err)
+	}
+	return k, nil
+}
+
+// accessTTL reads JWT_ACCESS_TOKEN_EXPIRE_MINUTES.
+func accessTTL(cfg *config.Config) (time.Duration, error) {
+	raw := strings.TrimSpace(cfg.Get("jwt_access_token_expire_minutes"))
+	n, err := strconv.Atoi(raw)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%w: JWT_ACCESS_TOKEN_EXPIRE_MINUTES %q (from %s) is not a positive integer",
+			config.ErrInvalid, raw, cfg.Source("jwt_access_token_expire_minutes"))
+	}
+	return time.Duration(n) * time.Minute, nil
+}
