@@ -74,7 +74,7 @@ writable. Exits 1 when anything an operator needs is missing.`,
 				return err
 			}
 			if !rep.OK {
-				return errDoctor
+				return reported(errDoctor)
 			}
 			return nil
 		},

@@ -216,7 +216,7 @@ func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, op
 		werr = writeMigrateUsers(f, out)
 	}
 	if err != nil {
-		return err
+		return reported(err)
 	}
 	return werr
 }

@@ -10,6 +10,7 @@ func NewSchemaCmd(f *Factory) *cobra.Command {
 		Use:   "schema",
 		Short: "Apply, revert, inspect or print the versioned auth schema",
 		Args:  cobra.NoArgs,
+		RunE:  runGroup,
 	}
 	cmd.AddCommand(newSchemaUpCmd(f), newSchemaDownCmd(f), newSchemaStatusCmd(f), newSchemaPrintCmd(f))
 	return cmd

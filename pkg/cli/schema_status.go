@@ -43,7 +43,7 @@ func newSchemaStatusCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			if st.Drift {
-				return fmt.Errorf("%w: schema drift: an applied version differs from dhmig's file", integrity.ErrVerifyFailed)
+				return reported(fmt.Errorf("%w: schema drift: an applied version differs from dhmig's file", integrity.ErrVerifyFailed))
 			}
 			return nil
 		},
