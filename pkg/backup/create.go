@@ -94,8 +94,15 @@ func Create(ctx context.Context, db *database.DB, o Options) (Manifest, error) {
 		}
 	}()
 	m := Manifest{
-		ID: id, CreatedAt: now.Truncate(time.Second), DhmigVersion: o.Version, Reason: o.Reason,
-		RowCounts: map[string]int64{}, Files: []File{},
+		ID: id, CreatedAt: now, DhmigVersion: o.Version, Reason: o.Reason,
+		RowCounts: map[string]int64{}, Files: []File{}, ConfigDirs: []string{},
+	}
+	for _, d := range o.ConfigDirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return Manifest{}, err
+		}
+		m.ConfigDirs = append(m.ConfigDirs, abs)
 	}
 	var dbFile File
 	switch db.Target.Kind {

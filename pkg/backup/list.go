@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -52,7 +54,7 @@ func List(dir string) ([]Entry, error) {
 		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
 			return out[i].CreatedAt.After(out[j].CreatedAt)
 		}
-		return out[i].ID > out[j].ID
+		return idLess(out[j].ID, out[i].ID)
 	})
 	return out, nil
 }
@@ -86,6 +88,18 @@ func inspect(dir, id string) Entry {
 		}
 	}
 	return e
+}
+
+// idLess orders ids by time, then by their collision suffix (-2 < -10).
+func idLess(a, b string) bool {
+	ab, as, _ := strings.Cut(a, "-")
+	bb, bs, _ := strings.Cut(b, "-")
+	if ab != bb {
+		return ab < bb
+	}
+	an, _ := strconv.Atoi(as)
+	bn, _ := strconv.Atoi(bs)
+	return an < bn
 }
 
 // Latest is the reference that picks the newest backup.

@@ -45,6 +45,9 @@ type Manifest struct {
 	// RowCounts holds legacy_users and auth_users when they exist.
 	RowCounts map[string]int64 `json:"row_counts"`
 	Files     []File           `json:"files"`
+	// ConfigDirs are the directories copied (absolute), so a rollback can
+	// take its safety copy of the same ones.
+	ConfigDirs []string `json:"config_dirs"`
 }
 
 // DBInfo is what was backed up, password-free.

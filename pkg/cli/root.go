@@ -53,6 +53,8 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 		NewDoctorCmd(f),
 		NewConfigCmd(f),
 		NewVersionCmd(f),
+		NewBackupCmd(f),
+		NewRollbackCmd(f),
 	)
 	return root
 }
