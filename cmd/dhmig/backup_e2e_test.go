@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,7 +20,7 @@ import (
 func TestBackupVerifyCorruptE2E(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		db := dbtest.Open(t, tg)
-		seedLegacy(t, db, 10)
+		bkSeedLegacy(t, db, 10)
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("SMTP_HOST=mail.example.com\n"), 0o644); err != nil {
 			t.Fatal(err)
@@ -28,7 +29,7 @@ func TestBackupVerifyCorruptE2E(t *testing.T) {
 
 		r := runDhmig(t, dir, env, "backup", "-o", "json")
 		mustCode(t, r, 0)
-		b := parseBackup(t, r)
+		b := bkParse(t, r)
 		err := filepath.WalkDir(filepath.Join(dir, "backups"), func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -72,9 +73,9 @@ func TestBackupVerifyCorruptE2E(t *testing.T) {
 		}
 		mustCode(t, runDhmig(t, dir, env, "backup", "verify", "latest"), 0)
 
-		execAll(t, db, `DELETE FROM legacy_users WHERE id > 5`)
+		bkExec(t, db, `DELETE FROM legacy_users WHERE id > 5`)
 		live := dbtest.Snapshot(t, db)
-		path := dbFileOf(t, dir, b)
+		path := bkDBFile(t, dir, b)
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -96,7 +97,7 @@ func TestBackupVerifyCorruptE2E(t *testing.T) {
 		if got := dbtest.Snapshot(t, db); !reflect.DeepEqual(live, got) {
 			t.Fatalf("a refused rollback changed the database:\nwant %v\ngot  %v", live, got)
 		}
-		if ids := backupIDs(t, filepath.Join(dir, "backups")); len(ids) != 1 {
+		if ids := bkIDs(t, filepath.Join(dir, "backups")); len(ids) != 1 {
 			t.Fatalf("a refused rollback must not even take a safety backup: %v", ids)
 		}
 	})
@@ -104,7 +105,7 @@ func TestBackupVerifyCorruptE2E(t *testing.T) {
 
 func TestBackupKeepE2E(t *testing.T) {
 	tg := dbtest.SQLite(t)
-	seedLegacy(t, dbtest.Open(t, tg), 1)
+	bkSeedLegacy(t, dbtest.Open(t, tg), 1)
 	dir := t.TempDir()
 	env := []string{"DATABASE_URL=" + dbtest.URL(tg)}
 	var made []string
@@ -113,29 +114,20 @@ func TestBackupKeepE2E(t *testing.T) {
 		mustCode(t, r, 0)
 		made = append(made, strings.TrimSpace(r.Stdout))
 	}
-	ids := backupIDs(t, filepath.Join(dir, "backups"))
-	if len(ids) != 2 || !contains(ids, made[3]) || !contains(ids, made[2]) {
+	ids := bkIDs(t, filepath.Join(dir, "backups"))
+	if len(ids) != 2 || !slices.Contains(ids, made[3]) || !slices.Contains(ids, made[2]) {
 		t.Fatalf("--keep 2 left %v of %v", ids, made)
 	}
 	mustCode(t, runDhmig(t, dir, env, "backup", "--format", "tar"), 2)
 	mustCode(t, runDhmig(t, dir, env, "backup", "verify", "20000101T000000Z"), 5)
 }
 
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // TestBackupNoPasswordE2E runs the backup commands with a URL that holds a
 // password: no stdout, stderr, log line or backup file may contain it.
 func TestBackupNoPasswordE2E(t *testing.T) {
-	tg, secret := passwordTarget(t)
+	tg, secret := bkPasswordTarget(t)
 	db := dbtest.Open(t, tg)
-	seedLegacy(t, db, 3)
+	bkSeedLegacy(t, db, 3)
 	dir := t.TempDir()
 	logFile := filepath.Join(dir, "migration.log")
 	env := []string{"DATABASE_URL=" + dbtest.URL(tg), "MIGRATION_LOG=" + logFile}

@@ -14,10 +14,10 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
 )
 
-// seedLegacy creates legacy_users with n rows and a notes table.
-func seedLegacy(t *testing.T, db *database.DB, n int) {
+// bkSeedLegacy creates legacy_users with n rows and a notes table.
+func bkSeedLegacy(t *testing.T, db *database.DB, n int) {
 	t.Helper()
-	execAll(t, db, `CREATE TABLE legacy_users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, username TEXT NOT NULL)`,
+	bkExec(t, db, `CREATE TABLE legacy_users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, username TEXT NOT NULL)`,
 		`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)`,
 		`INSERT INTO notes VALUES (1, 'from before the backup')`)
 	for i := 1; i <= n; i++ {
@@ -28,7 +28,7 @@ func seedLegacy(t *testing.T, db *database.DB, n int) {
 	}
 }
 
-func execAll(t *testing.T, db *database.DB, stmts ...string) {
+func bkExec(t *testing.T, db *database.DB, stmts ...string) {
 	t.Helper()
 	for _, s := range stmts {
 		if _, err := db.Exec(s); err != nil {
@@ -37,8 +37,8 @@ func execAll(t *testing.T, db *database.DB, stmts ...string) {
 	}
 }
 
-// backupIDs lists the finished backup directories in dir.
-func backupIDs(t *testing.T, dir string) []string {
+// bkIDs lists the finished backup directories in dir.
+func bkIDs(t *testing.T, dir string) []string {
 	t.Helper()
 	ents, err := os.ReadDir(dir)
 	if err != nil && !os.IsNotExist(err) {
@@ -53,7 +53,7 @@ func backupIDs(t *testing.T, dir string) []string {
 	return ids
 }
 
-type backupJSON struct {
+type bkJSON struct {
 	ID       string `json:"id"`
 	Path     string `json:"path"`
 	Manifest struct {
@@ -65,17 +65,17 @@ type backupJSON struct {
 	Pruned []string `json:"pruned"`
 }
 
-func parseBackup(t *testing.T, r result) backupJSON {
+func bkParse(t *testing.T, r result) bkJSON {
 	t.Helper()
-	var b backupJSON
+	var b bkJSON
 	if err := json.Unmarshal([]byte(r.Stdout), &b); err != nil || b.ID == "" {
 		t.Fatalf("backup -o json: %v\n%s", err, r)
 	}
 	return b
 }
 
-// dbFileOf is the database file of a backup made in dir.
-func dbFileOf(t *testing.T, dir string, b backupJSON) string {
+// bkDBFile is the database file of a backup made in dir.
+func bkDBFile(t *testing.T, dir string, b bkJSON) string {
 	t.Helper()
 	for _, f := range b.Manifest.Files {
 		if f.Role == "database" {
@@ -86,10 +86,10 @@ func dbFileOf(t *testing.T, dir string, b backupJSON) string {
 	return ""
 }
 
-// passwordTarget gives a throw-away PostgreSQL database an owner role with
+// bkPasswordTarget gives a throw-away PostgreSQL database an owner role with
 // a password and returns a target that logs in as it; role and database
 // are dropped at cleanup.
-func passwordTarget(t *testing.T) (database.Target, string) {
+func bkPasswordTarget(t *testing.T) (database.Target, string) {
 	t.Helper()
 	tg := dbtest.Postgres(t)
 	admin := dbtest.Open(t, tg)
@@ -97,7 +97,7 @@ func passwordTarget(t *testing.T) (database.Target, string) {
 	_, _ = rand.Read(b)
 	role := "dhmig_t_" + hex.EncodeToString(b)
 	secret := "s3cret-" + hex.EncodeToString(b) + "-pw"
-	execAll(t, admin, `CREATE ROLE `+role+` LOGIN PASSWORD '`+secret+`'`,
+	bkExec(t, admin, `CREATE ROLE `+role+` LOGIN PASSWORD '`+secret+`'`,
 		`ALTER DATABASE `+tg.Name+` OWNER TO `+role, `ALTER SCHEMA public OWNER TO `+role)
 	asAdmin := tg
 	t.Cleanup(func() {

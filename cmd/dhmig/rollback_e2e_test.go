@@ -18,7 +18,7 @@ import (
 func TestRollbackRoundTripE2E(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		db := dbtest.Open(t, tg)
-		seedLegacy(t, db, 25)
+		bkSeedLegacy(t, db, 25)
 		dir := t.TempDir()
 		env := []string{"DATABASE_URL=" + dbtest.URL(tg)}
 		want := dbtest.Snapshot(t, db)
@@ -29,7 +29,7 @@ func TestRollbackRoundTripE2E(t *testing.T) {
 
 		mustCode(t, runDhmig(t, dir, env, "schema", "up"), 0)
 		db = dbtest.Open(t, tg)
-		execAll(t, db,
+		bkExec(t, db,
 			`INSERT INTO legacy_users VALUES (100, 'late@example.com', 'late')`,
 			`DELETE FROM legacy_users WHERE id IN (1, 2, 3)`,
 			`DROP TABLE notes`,
@@ -58,7 +58,7 @@ func TestRollbackRoundTripE2E(t *testing.T) {
 		if got := snapshot(); !reflect.DeepEqual(changed, got) {
 			t.Fatal("a refused or dry-run rollback changed the database")
 		}
-		if ids := backupIDs(t, filepath.Join(dir, "backups")); len(ids) != 1 {
+		if ids := bkIDs(t, filepath.Join(dir, "backups")); len(ids) != 1 {
 			t.Fatalf("a refused or dry-run rollback took a backup: %v", ids)
 		}
 
@@ -89,7 +89,7 @@ func TestRollbackRoundTripE2E(t *testing.T) {
 func TestRollbackSchemaOnlyE2E(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		db := dbtest.Open(t, tg)
-		seedLegacy(t, db, 5)
+		bkSeedLegacy(t, db, 5)
 		want := dbtest.Snapshot(t, db)
 		dir := t.TempDir()
 		env := []string{"DATABASE_URL=" + dbtest.URL(tg)}
@@ -108,7 +108,7 @@ func TestRollbackSchemaOnlyE2E(t *testing.T) {
 		if got := dbtest.Snapshot(t, db); !reflect.DeepEqual(want, got) {
 			t.Fatalf("schema-only rollback: want only the legacy tables untouched:\nwant %v\ngot  %v", want, got)
 		}
-		if ids := backupIDs(t, filepath.Join(dir, "backups")); len(ids) != 0 {
+		if ids := bkIDs(t, filepath.Join(dir, "backups")); len(ids) != 0 {
 			t.Fatalf("--no-safety-backup took a backup: %v", ids)
 		}
 		r = runDhmig(t, dir, env, "rollback", "--schema-only", "--yes")

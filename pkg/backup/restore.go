@@ -161,6 +161,9 @@ func restoreFile(src string, f File) error {
 	if err != nil {
 		return err
 	}
+	if st, err := os.Stat(f.Source); err == nil {
+		chownLike(tmp, st)
+	}
 	if err := os.Rename(tmp, f.Source); err != nil {
 		os.Remove(tmp)
 		return err

@@ -27,6 +27,7 @@ func restoreSQLite(ctx context.Context, db *database.DB, src string, f File) err
 	if err != nil {
 		return err
 	}
+	chownLike(tmp, st)
 	keep := false
 	defer func() {
 		if !keep {

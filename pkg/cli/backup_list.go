@@ -77,13 +77,13 @@ func runBackupList(ctx context.Context, f *Factory, format output.Format, verify
 	}
 	rows := make([][]string, 0, len(res.Backups))
 	for _, e := range res.Backups {
-		rows = append(rows, []string{e.ID, humanAge(time.Duration(e.AgeSeconds) * time.Second), e.Kind,
-			humanSize(e.Size), e.Status, e.Reason, e.Identity})
+		rows = append(rows, []string{e.ID, backupAge(time.Duration(e.AgeSeconds) * time.Second), e.Kind,
+			backupSize(e.Size), e.Status, e.Reason, e.Identity})
 	}
 	return output.WriteTable(f.IO.Out, []string{"ID", "AGE", "KIND", "SIZE", "STATUS", "REASON", "DATABASE"}, rows)
 }
 
-func humanAge(d time.Duration) string {
+func backupAge(d time.Duration) string {
 	switch {
 	case d < time.Minute:
 		return fmt.Sprintf("%ds", int(d.Seconds()))
@@ -96,7 +96,7 @@ func humanAge(d time.Duration) string {
 	}
 }
 
-func humanSize(n int64) string {
+func backupSize(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)
