@@ -36,6 +36,7 @@ func rewriteManifest(t *testing.T, dir string, m Manifest) {
 // cannot finish): the database must keep everything it held, including
 // the tables created after the backup.
 func TestPostgresRestoreAllOrNothing(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		format string

@@ -14,6 +14,7 @@ import (
 // 0600), that config files keep their original mode in the manifest, and
 // that a restore with Config puts content and mode back.
 func TestModesAndConfigRestore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tg := dbtest.SQLite(t)
 	db := openDB(t, tg)
@@ -104,6 +105,7 @@ func TestModesAndConfigRestore(t *testing.T) {
 // TestFailedBackupLeavesNoBackup: a backup that fails (a config dir that
 // does not exist) leaves nothing that List or Find would take for a backup.
 func TestFailedBackupLeavesNoBackup(t *testing.T) {
+	t.Parallel()
 	db := openDB(t, dbtest.SQLite(t))
 	seed(t, db, 1)
 	dir := t.TempDir()

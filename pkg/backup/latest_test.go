@@ -11,6 +11,7 @@ import (
 )
 
 func TestLatestVerifiedAndPrune(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openDB(t, dbtest.SQLite(t))
 	other := openDB(t, dbtest.SQLite(t))

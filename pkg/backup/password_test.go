@@ -58,6 +58,7 @@ func adminTarget(tg database.Target) database.Target {
 }
 
 func TestPostgresPasswordNeverWritten(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tg, secret := passwordTarget(t)
 	db := openDB(t, tg)

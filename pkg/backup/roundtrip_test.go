@@ -15,6 +15,7 @@ import (
 // auth schema a migration adds), restores, and compares every table's
 // contents with the backed-up state.
 func TestRestoreRoundTrip(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		ctx := context.Background()
 		db := openDB(t, tg)
@@ -69,6 +70,7 @@ func TestRestoreRoundTrip(t *testing.T) {
 // TestCorruptBackupRefused flips one byte of a backup file: verify and
 // restore refuse with ErrCorrupt and the live database is unchanged.
 func TestCorruptBackupRefused(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		ctx := context.Background()
 		db := openDB(t, tg)
@@ -95,6 +97,7 @@ func TestCorruptBackupRefused(t *testing.T) {
 }
 
 func TestFindAndRestoreRefuseOtherDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, b := openDB(t, dbtest.SQLite(t)), openDB(t, dbtest.SQLite(t))
 	seed(t, a, 1)
