@@ -56,6 +56,8 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 		NewHistoryCmd(f),
 		NewVersionCmd(f),
 		NewJWTCmd(f),
+		NewBackupCmd(f),
+		NewRollbackCmd(f),
 	)
 	addCompletionCmd(root)
 	return root

@@ -1,0 +1,158 @@
+package backup
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Listing statuses: a cheap check of the manifest and file sizes. Verify
+// recomputes checksums.
+const (
+	StatusComplete   = "complete"
+	StatusDamaged    = "damaged"
+	StatusUnreadable = "unreadable"
+)
+
+// Entry is one backup as List sees it.
+type Entry struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	Kind      string    `json:"kind"`
+	Identity  string    `json:"identity"`
+	Reason    string    `json:"reason"`
+	Size      int64     `json:"size"`
+	Status    string    `json:"status"`
+	Detail    string    `json:"detail,omitempty"`
+	// Manifest is nil when it could not be read.
+	Manifest *Manifest `json:"-"`
+}
+
+// List returns the backups in dir, newest first. A missing directory holds
+// no backups. Hidden work directories of unfinished backups are skipped.
+func List(dir string) ([]Entry, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read backup directory: %w", err)
+	}
+	var out []Entry
+	for _, de := range ents {
+		if !de.IsDir() || !IsID(de.Name()) {
+			continue
+		}
+		out = append(out, inspect(dir, de.Name()))
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.After(out[j].CreatedAt)
+		}
+		return idLess(out[j].ID, out[i].ID)
+	})
+	return out, nil
+}
+
+func inspect(dir, id string) Entry {
+	e := Entry{ID: id}
+	m, err := ReadManifest(filepath.Join(dir, id))
+	if err != nil {
+		e.Status, e.Detail = StatusUnreadable, err.Error()
+		if t, perr := time.Parse(idLayout, id[:len(idLayout)]); perr == nil {
+			e.CreatedAt = t
+		}
+		return e
+	}
+	e.Manifest = &m
+	e.CreatedAt, e.Kind, e.Identity, e.Reason, e.Size = m.CreatedAt, string(m.Database.Kind), m.Database.Identity, m.Reason, m.Size()
+	e.Status = StatusComplete
+	if m.ID != id {
+		e.Status, e.Detail = StatusDamaged, fmt.Sprintf("manifest names backup %s", m.ID)
+		return e
+	}
+	for _, f := range m.Files {
+		st, err := os.Stat(filepath.Join(dir, id, filepath.FromSlash(f.Path)))
+		switch {
+		case err != nil:
+			e.Status, e.Detail = StatusDamaged, fmt.Sprintf("%s is missing", f.Path)
+			return e
+		case st.Size() != f.Size:
+			e.Status, e.Detail = StatusDamaged, fmt.Sprintf("%s has %d bytes, manifest says %d", f.Path, st.Size(), f.Size)
+			return e
+		}
+	}
+	return e
+}
+
+// idLess orders ids by time, then by their collision suffix (-2 < -10).
+func idLess(a, b string) bool {
+	ab, as, _ := strings.Cut(a, "-")
+	bb, bs, _ := strings.Cut(b, "-")
+	if ab != bb {
+		return ab < bb
+	}
+	an, _ := strconv.Atoi(as)
+	bn, _ := strconv.Atoi(bs)
+	return an < bn
+}
+
+// Latest is the reference that picks the newest backup.
+const Latest = "latest"
+
+// Find resolves a backup reference: an id, or "latest" for the newest
+// readable backup of the database identity ("" for any) that is not a
+// rollback safety backup. It returns ErrMissing when there is none.
+func Find(dir, ref, identity string) (Manifest, error) {
+	if ref == "" || ref == Latest {
+		list, err := List(dir)
+		if err != nil {
+			return Manifest{}, err
+		}
+		for _, e := range list {
+			if e.Manifest == nil || e.Reason == ReasonSafety {
+				continue
+			}
+			if identity == "" || SameDatabase(*e.Manifest, identity) {
+				return *e.Manifest, nil
+			}
+		}
+		if identity == "" {
+			return Manifest{}, fmt.Errorf("%w: no backup in %s", ErrMissing, dir)
+		}
+		return Manifest{}, fmt.Errorf("%w: no backup of %s in %s (dhmig backup makes one)", ErrMissing, identity, dir)
+	}
+	if !IsID(ref) {
+		return Manifest{}, fmt.Errorf("%w: %q is not a backup id (such as 20261128T010455Z) or latest", ErrMissing, ref)
+	}
+	p := filepath.Join(dir, ref)
+	if _, err := os.Stat(p); err != nil {
+		return Manifest{}, fmt.Errorf("%w: backup %s not found in %s", ErrMissing, ref, dir)
+	}
+	m, err := ReadManifest(p)
+	if err != nil {
+		return Manifest{}, fmt.Errorf("%w: backup %s: %v", ErrCorrupt, ref, err)
+	}
+	if m.ID != ref {
+		return Manifest{}, fmt.Errorf("%w: backup %s: manifest names backup %s", ErrCorrupt, ref, m.ID)
+	}
+	return m, nil
+}
+
+// SameDatabase reports whether a backup is of the database with this
+// identity (database.Target.Identity); SQLite paths compare absolute.
+func SameDatabase(m Manifest, identity string) bool {
+	if m.Database.Identity == identity {
+		return true
+	}
+	if m.Database.Kind == "sqlite" {
+		abs, err := filepath.Abs(identity)
+		return err == nil && abs == m.Database.Identity
+	}
+	return false
+}

@@ -1,0 +1,210 @@
+package backup
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// RestoreOptions tune PlanRestore and Restore.
+type RestoreOptions struct {
+	// Dir is the backup directory.
+	Dir string
+	// Ref is a backup id, or "latest" (the newest non-safety backup of
+	// this database).
+	Ref string
+	// Config also restores the backup's config files and .env file to the
+	// places they were copied from.
+	Config bool
+	// LockTimeout bounds how long a PostgreSQL restore waits for other
+	// sessions' locks before giving up (default 15s).
+	LockTimeout time.Duration
+	// Log receives notes for people; may be nil.
+	Log io.Writer
+}
+
+// Plan is what a restore would do, shown before anything changes.
+type Plan struct {
+	Backup   Manifest     `json:"backup"`
+	Verified VerifyResult `json:"verification"`
+	Database string       `json:"database"`
+	// CurrentTables and CurrentRowCounts describe the database now.
+	CurrentTables    []string         `json:"current_tables"`
+	CurrentRowCounts map[string]int64 `json:"current_row_counts"`
+	// TablesDropped exist now but not in the backup; TablesRecreated are
+	// in the backup but gone now. Every other table is replaced too.
+	TablesDropped   []string `json:"tables_dropped"`
+	TablesRecreated []string `json:"tables_recreated"`
+	// ConfigFiles are the files a restore with Config overwrites.
+	ConfigFiles []string `json:"config_files"`
+}
+
+// PlanRestore finds and verifies the backup, checks it belongs to db's
+// database and that the client tools can restore it, and describes what a
+// restore would replace. It changes nothing. An unusable backup returns an
+// error wrapping ErrMissing or ErrCorrupt.
+func PlanRestore(ctx context.Context, db *database.DB, o RestoreOptions) (Plan, error) {
+	identity := db.Target.Identity()
+	m, err := Find(o.Dir, o.Ref, identity)
+	if err != nil {
+		return Plan{}, err
+	}
+	if !SameDatabase(m, identity) || m.Database.Kind != db.Target.Kind {
+		return Plan{}, fmt.Errorf("%w: backup %s is of %s (%s), not of %s", ErrMissing, m.ID,
+			m.Database.Display, m.Database.Kind, db.Target.Redacted())
+	}
+	vr, err := verifyManifest(ctx, o.Dir, m)
+	if err != nil {
+		return Plan{Backup: m, Verified: vr}, err
+	}
+	if m.Database.Kind == database.Postgres {
+		if _, err := restoreTool(ctx, m, "psql"); err != nil {
+			return Plan{}, err
+		}
+		if m.Database.Format == FormatCustom {
+			if _, err := restoreTool(ctx, m, "pg_restore"); err != nil {
+				return Plan{}, err
+			}
+		}
+	}
+	now := Manifest{RowCounts: map[string]int64{}}
+	if err := describe(ctx, db, db.Dialect, &now); err != nil {
+		return Plan{}, err
+	}
+	p := Plan{
+		Backup: m, Verified: vr, Database: db.Target.Redacted(),
+		CurrentTables: now.Database.Tables, CurrentRowCounts: now.RowCounts,
+		TablesDropped:   minus(now.Database.Tables, m.Database.Tables),
+		TablesRecreated: minus(m.Database.Tables, now.Database.Tables),
+		ConfigFiles:     []string{},
+	}
+	if o.Config {
+		for _, f := range m.Files {
+			if f.Role == RoleConfig || f.Role == RoleEnv {
+				p.ConfigFiles = append(p.ConfigFiles, f.Source)
+			}
+		}
+	}
+	return p, nil
+}
+
+func minus(a, b []string) []string {
+	out := []string{}
+	for _, x := range a {
+		if !contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Restore makes db's database hold exactly what the backup held, all or
+// nothing, after verifying the backup (an unusable one changes nothing).
+// SQLite: the file is swapped atomically; db's idle connections are closed
+// first, and the caller must have no query in flight on db. PostgreSQL:
+// every schema is dropped and the archive replayed in one transaction.
+// The caller holds the write lock.
+func Restore(ctx context.Context, db *database.DB, o RestoreOptions) (Plan, error) {
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = 15 * time.Second
+	}
+	p, err := PlanRestore(ctx, db, o)
+	if err != nil {
+		return p, err
+	}
+	root := filepath.Join(o.Dir, p.Backup.ID)
+	dbFile, _ := p.Backup.DatabaseFile()
+	src := filepath.Join(root, filepath.FromSlash(dbFile.Path))
+	switch p.Backup.Database.Kind {
+	case database.SQLite:
+		err = restoreSQLite(ctx, db, src, dbFile)
+	case database.Postgres:
+		err = restorePostgres(ctx, db.Target, p.Backup, src, o)
+	default:
+		err = fmt.Errorf("cannot restore a %q backup", p.Backup.Database.Kind)
+	}
+	if err != nil {
+		return p, err
+	}
+	if o.Config {
+		for _, f := range p.Backup.Files {
+			if f.Role != RoleConfig && f.Role != RoleEnv {
+				continue
+			}
+			if err := restoreFile(filepath.Join(root, filepath.FromSlash(f.Path)), f); err != nil {
+				return p, fmt.Errorf("restore %s: %w", f.Source, err)
+			}
+			fmt.Fprintf(o.Log, "restored %s\n", f.Source)
+		}
+	}
+	return p, nil
+}
+
+// restoreFile puts a config file back where it came from, with its mode,
+// atomically: a temporary file in the same directory, fsync, rename.
+func restoreFile(src string, f File) error {
+	dir := filepath.Dir(f.Source)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := atomicCopy(src, f.Source, f.SHA256, parseMode(f.Mode))
+	if err != nil {
+		return err
+	}
+	if st, err := os.Stat(f.Source); err == nil {
+		chownLike(tmp, st)
+	}
+	if err := os.Rename(tmp, f.Source); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+// atomicCopy copies src next to dest under a temporary name, checks its
+// sha256 against want, sets mode and flushes it; the caller renames it.
+func atomicCopy(src, dest, want string, mode os.FileMode) (string, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	out, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".dhmig-restore-*")
+	if err != nil {
+		return "", err
+	}
+	tmp := out.Name()
+	fail := func(err error) (string, error) {
+		out.Close()
+		os.Remove(tmp)
+		return "", err
+	}
+	sum, err := copyHashed(out, in)
+	if err != nil {
+		return fail(err)
+	}
+	if sum != want {
+		return fail(fmt.Errorf("%w: %s changed while restoring (sha256 %s, manifest says %s)", ErrCorrupt, src, sum, want))
+	}
+	if err := out.Chmod(mode); err != nil {
+		return fail(err)
+	}
+	if err := out.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := out.Close(); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
+}

@@ -1,0 +1,71 @@
+package backup
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// restoreSQLite swaps the database file for the backup copy atomically.
+// The copy lands in a temporary file in the same directory (same file
+// system), is checked and flushed, and is renamed over the live file. Any
+// write-ahead log is checkpointed into the old file first; a -wal, -shm or
+// -journal file that remains means another process has the database
+// open, and the restore refuses rather than let a stale log be replayed
+// onto the restored file.
+func restoreSQLite(ctx context.Context, db *database.DB, src string, f File) error {
+	live := db.Target.Path
+	st, err := os.Stat(live)
+	if err != nil {
+		return fmt.Errorf("database file: %w", err)
+	}
+	tmp, err := atomicCopy(src, live, f.SHA256, st.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	chownLike(tmp, st)
+	keep := false
+	defer func() {
+		if !keep {
+			os.Remove(tmp)
+		}
+	}()
+	// No handle of this process may survive on the old file.
+	db.SetMaxIdleConns(0)
+	defer db.SetMaxIdleConns(2)
+	if err := quiesce(ctx, live); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, live); err != nil {
+		return fmt.Errorf("replace %s: %w", live, err)
+	}
+	keep = true
+	return syncDir(filepath.Dir(live))
+}
+
+// quiesce checkpoints and closes the live database, then checks nobody
+// else holds it open.
+func quiesce(ctx context.Context, live string) error {
+	c, err := sql.Open("sqlite3", sqliteFileDSN(live, "mode=rw&_busy_timeout=5000"))
+	if err != nil {
+		return err
+	}
+	_, err = c.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	if cerr := c.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("checkpoint %s: %w", live, err)
+	}
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+		if _, err := os.Stat(live + suffix); err == nil {
+			return fmt.Errorf("%s%s exists: another process has the database open; stop the services using it (the runbook's step 1) and retry",
+				live, suffix)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,208 @@
+package backup
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// stepPages is how many pages one backup step copies; between steps other
+// connections may write. A variable so tests can force many steps.
+var stepPages = 4096
+
+// maxRestarts is how often a stepwise copy may be restarted by writers
+// before the rest is copied in one step under a single read lock.
+var maxRestarts = 3
+
+// countedTables are the row counts a manifest records when present.
+var countedTables = []string{"legacy_users", "auth_users"}
+
+func createSQLite(ctx context.Context, db *database.DB, work, id string, m *Manifest, o Options) (File, error) {
+	abs, err := filepath.Abs(db.Target.Path)
+	if err != nil {
+		return File{}, err
+	}
+	m.Database = DBInfo{Kind: database.SQLite, Identity: abs, Display: db.Target.Redacted(), Format: FormatSQLite}
+	name := dbFileName(id, "db")
+	dest := filepath.Join(work, name)
+	fh, err := createFile(dest) // 0600 before SQLite writes into it
+	if err != nil {
+		return File{}, err
+	}
+	fh.Close()
+	if err := onlineBackup(ctx, db.DB.DB, dest, o); err != nil {
+		return File{}, fmt.Errorf("sqlite online backup of %s: %w", db.Target.Path, err)
+	}
+	// Everything the manifest says about the content is read from the copy.
+	cp, err := openSQLiteCopy(dest)
+	if err != nil {
+		return File{}, err
+	}
+	defer cp.Close()
+	if err := sqliteIntegrity(ctx, cp); err != nil {
+		return File{}, fmt.Errorf("backup copy of %s: %w", db.Target.Path, err)
+	}
+	if err := describe(ctx, cp, db.Dialect, m); err != nil {
+		return File{}, err
+	}
+	return finishDBFile(work, name)
+}
+
+// describe records the server version, tables and row counts seen by q.
+func describe(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, m *Manifest) error {
+	v, err := d.ServerVersion(ctx, q)
+	if err != nil {
+		return fmt.Errorf("server version: %w", err)
+	}
+	m.Database.ServerVersion = v
+	tables, err := d.Tables(ctx, q)
+	if err != nil {
+		return fmt.Errorf("list tables: %w", err)
+	}
+	m.Database.Tables = append([]string{}, tables...)
+	for _, t := range countedTables {
+		if !contains(tables, t) {
+			continue
+		}
+		var n int64
+		if err := sqlx.GetContext(ctx, q, &n, `SELECT COUNT(*) FROM `+d.QuoteIdent(t)); err != nil {
+			return fmt.Errorf("count %s: %w", t, err)
+		}
+		m.RowCounts[t] = n
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// onlineBackup copies the live database page by page with SQLite's backup
+// API. A writer on another connection restarts the copy; after maxRestarts
+// the rest is copied in one step, which holds a read lock meanwhile.
+func onlineBackup(ctx context.Context, src *sql.DB, dest string, o Options) error {
+	srcConn, err := src.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer srcConn.Close()
+	dstDB, err := sql.Open("sqlite3", sqliteFileDSN(dest, "mode=rw"))
+	if err != nil {
+		return err
+	}
+	defer dstDB.Close()
+	dstConn, err := dstDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer dstConn.Close()
+	return dstConn.Raw(func(d any) error {
+		dc, ok := d.(*sqlite3.SQLiteConn)
+		if !ok {
+			return fmt.Errorf("unexpected sqlite driver connection %T", d)
+		}
+		return srcConn.Raw(func(s any) error {
+			sc, ok := s.(*sqlite3.SQLiteConn)
+			if !ok {
+				return fmt.Errorf("unexpected sqlite driver connection %T", s)
+			}
+			b, err := dc.Backup("main", sc, "main")
+			if err != nil {
+				return err
+			}
+			if err := stepAll(ctx, b, o); err != nil {
+				b.Close()
+				return err
+			}
+			return b.Finish()
+		})
+	})
+}
+
+func stepAll(ctx context.Context, b *sqlite3.SQLiteBackup, o Options) error {
+	var bar Progress
+	defer func() {
+		if bar != nil {
+			bar.Finish()
+		}
+	}()
+	restarts, last, copied := 0, -1, 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := stepPages
+		if restarts >= maxRestarts {
+			n = -1
+		}
+		done, err := b.Step(n)
+		if err != nil {
+			return err
+		}
+		total, remaining := b.PageCount(), b.Remaining()
+		if bar == nil {
+			bar = o.progress(int64(total), "backup (pages)")
+		}
+		if done {
+			bar.Add(total - copied)
+			return nil
+		}
+		switch {
+		case last >= 0 && remaining > last: // another connection wrote: SQLite restarted the copy
+			restarts++
+		case remaining == last: // busy: let the writer finish
+			time.Sleep(10 * time.Millisecond)
+		default:
+			if now := total - remaining; now > copied {
+				bar.Add(now - copied)
+				copied = now
+			}
+		}
+		last = remaining
+	}
+}
+
+// sqliteFileDSN opens a file by URI with extra query parameters.
+func sqliteFileDSN(path, query string) string {
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + escaped + "?" + query
+}
+
+// openSQLiteCopy opens a backup copy read-only and immutable: no lock, no
+// -wal or -shm file appears next to it.
+func openSQLiteCopy(path string) (*sqlx.DB, error) {
+	db, err := sqlx.Open("sqlite3", sqliteFileDSN(path, "mode=ro&immutable=1"))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+// sqliteIntegrity runs PRAGMA integrity_check and fails unless it says ok.
+func sqliteIntegrity(ctx context.Context, db *sqlx.DB) error {
+	var msgs []string
+	if err := db.SelectContext(ctx, &msgs, `PRAGMA integrity_check`); err != nil {
+		return fmt.Errorf("integrity_check: %w", err)
+	}
+	if len(msgs) == 1 && msgs[0] == "ok" {
+		return nil
+	}
+	if len(msgs) > 5 {
+		msgs = append(msgs[:5], "…")
+	}
+	return fmt.Errorf("integrity_check failed: %s", strings.Join(msgs, "; "))
+}

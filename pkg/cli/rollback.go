@@ -1,0 +1,327 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dhafnckmcp/dhmig/pkg/backup"
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/output"
+	"github.com/dhafnckmcp/dhmig/pkg/schema"
+)
+
+type rollbackOptions struct {
+	ref        string
+	dryRun     bool
+	config     bool
+	noSafety   bool
+	schemaOnly bool
+}
+
+// rollbackResult is the JSON shape of `dhmig rollback -o json`.
+type rollbackResult struct {
+	Database string `json:"database"`
+	// Mode is "backup" (restore a backup) or "schema-only".
+	Mode         string `json:"mode"`
+	DryRun       bool   `json:"dry_run"`
+	Changed      bool   `json:"changed"`
+	Backup       string `json:"backup,omitempty"`
+	SafetyBackup string `json:"safety_backup,omitempty"`
+	// Plan is what a backup restore replaces (mode backup).
+	Plan *backup.Plan `json:"plan,omitempty"`
+	// TablesDropped are the tables schema-only drops (mode schema-only).
+	TablesDropped []string      `json:"tables_dropped,omitempty"`
+	SchemaSteps   []schema.Step `json:"schema_steps,omitempty"`
+}
+
+// NewRollbackCmd restores a verified backup, or reverts dhmig's schema.
+func NewRollbackCmd(f *Factory) *cobra.Command {
+	opts := rollbackOptions{}
+	cmd := &cobra.Command{
+		Use:   "rollback [--backup ID|latest] [--dry-run] [--yes] [--config] [--no-safety-backup] [--schema-only]",
+		Short: "Restore a verified backup, or drop what dhmig created (--schema-only)",
+		Long: `Restore the database to a backup, all or nothing. The backup is verified first
+(checksums, integrity_check / pg_restore --list); any mismatch refuses with exit
+5 before anything is touched. dhmig shows what will be replaced, asks on a
+terminal (needs --yes otherwise, exit 2), takes a safety backup of the current
+state (skip with --no-safety-backup) and prints its id, then restores:
+SQLite by swapping the file atomically, PostgreSQL by dropping every schema
+and replaying the archive in one transaction, so tables created after the
+backup are gone too. --config also puts back the config files and .env.
+
+--backup latest (the default) is the newest backup of this database that is
+not itself a rollback safety backup.
+
+--schema-only needs no backup: it reverts dhmig's schema (the auth tables and
+dhmig's bookkeeping, with every row in them), leaving legacy_users and every
+other table untouched.
+
+Stop the services that use the database first (see docs/rollback.md).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := f.Format(output.Table, output.JSON)
+			if err != nil {
+				return err
+			}
+			if opts.schemaOnly && (cmd.Flags().Changed("backup") || opts.config) {
+				return usageErrorf("--schema-only restores no backup: it cannot be combined with --backup or --config")
+			}
+			if strings.TrimSpace(opts.ref) == "" {
+				return usageErrorf("--backup needs a backup id or latest")
+			}
+			if opts.schemaOnly {
+				return runRollbackSchema(cmd.Context(), f, opts, format)
+			}
+			return runRollback(cmd.Context(), f, opts, format)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.ref, "backup", backup.Latest, "backup id to restore, or latest")
+	fl.BoolVar(&opts.dryRun, "dry-run", false, "verify and show the plan; change nothing")
+	fl.BoolVar(&opts.config, "config", false, "also restore the config files and .env from the backup")
+	fl.BoolVar(&opts.noSafety, "no-safety-backup", false, "do not back up the current state first")
+	fl.BoolVar(&opts.schemaOnly, "schema-only", false, "drop what dhmig created instead of restoring a backup")
+	return cmd
+}
+
+func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format output.Format) error {
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	db, err := f.OpenDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ropts := backup.RestoreOptions{Dir: cfg.BackupDir(), Ref: opts.ref, Config: opts.config,
+		LockTimeout: cfg.LockTimeout(), Log: logLines{f.Logger()}}
+	plan, err := backup.PlanRestore(ctx, db, ropts)
+	if err != nil {
+		return err
+	}
+	ropts.Ref = plan.Backup.ID // the backup shown is the backup restored
+	res := rollbackResult{Database: db.Target.Redacted(), Mode: "backup", DryRun: opts.dryRun, Backup: plan.Backup.ID, Plan: &plan}
+	if opts.dryRun {
+		return writeRollback(f, format, res, opts)
+	}
+	if format != output.JSON && !f.Global.Quiet {
+		writeRestorePlan(f.IO.ErrOut, plan, opts)
+	}
+	if err := f.confirm(fmt.Sprintf("replace %s with backup %s", db.Target.Redacted(), plan.Backup.ID)); err != nil {
+		return err
+	}
+	err = f.withWriteLock(ctx, db, func() error {
+		if !opts.noSafety {
+			o := backup.Options{Reason: backup.ReasonSafety, Format: plan.Backup.Database.Format}
+			if o.Format == backup.FormatSQLite {
+				o.Format = ""
+			}
+			if opts.config {
+				o.EnvFile, o.ConfigDirs = cfg.EnvFile, existingDirs(plan.Backup.ConfigDirs)
+			}
+			sm, err := takeBackup(ctx, f, db, o)
+			if err != nil {
+				return fmt.Errorf("safety backup (skip with --no-safety-backup): %w", err)
+			}
+			res.SafetyBackup = sm.ID
+			f.Logger().Info("safety backup of the current state taken", "id", sm.ID)
+		}
+		_, err := backup.Restore(ctx, db, ropts)
+		return err
+	})
+	if err != nil {
+		if res.SafetyBackup != "" {
+			return fmt.Errorf("%w (the state before is in safety backup %s)", err, res.SafetyBackup)
+		}
+		return err
+	}
+	res.Changed = true
+	f.Logger().Info("rollback complete", "database", res.Database, "backup", res.Backup,
+		"safety_backup", res.SafetyBackup, "config", opts.config)
+	return writeRollback(f, format, res, opts)
+}
+
+func existingDirs(dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, format output.Format) error {
+	db, err := f.OpenDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	m, err := schema.New(db.Dialect)
+	if err != nil {
+		return err
+	}
+	dropped, err := schemaDownPreview(ctx, db, m)
+	if err != nil {
+		return err
+	}
+	res := rollbackResult{Database: db.Target.Redacted(), Mode: "schema-only", DryRun: opts.dryRun, TablesDropped: dropped}
+	if opts.dryRun || len(dropped) == 0 {
+		return writeRollback(f, format, res, opts)
+	}
+	if format != output.JSON && !f.Global.Quiet {
+		writeSchemaPlan(f.IO.ErrOut, res, opts)
+	}
+	if err := f.confirm(fmt.Sprintf("drop the dhmig schema on %s (%s, with every row in them)",
+		db.Target.Redacted(), strings.Join(dropped, ", "))); err != nil {
+		return err
+	}
+	err = f.withWriteLock(ctx, db, func() error {
+		if !opts.noSafety {
+			sm, err := takeBackup(ctx, f, db, backup.Options{Reason: backup.ReasonSafety})
+			if err != nil {
+				return fmt.Errorf("safety backup (skip with --no-safety-backup): %w", err)
+			}
+			res.SafetyBackup = sm.ID
+			f.Logger().Info("safety backup of the current state taken", "id", sm.ID)
+		}
+		steps, err := m.DownEach(ctx, db.DB, 0)
+		res.SchemaSteps = append(res.SchemaSteps, steps...)
+		return err
+	})
+	for _, s := range res.SchemaSteps {
+		f.Logger().Info("schema down", "version", s.Version, "name", s.Name, "duration_ms", s.DurationMS)
+	}
+	if err != nil {
+		return err
+	}
+	res.Changed = true
+	f.Logger().Info("rollback complete", "database", res.Database, "mode", res.Mode, "safety_backup", res.SafetyBackup)
+	return writeRollback(f, format, res, opts)
+}
+
+// schemaDownPreview reverts the schema inside a transaction that is always
+// rolled back, and reports the tables that went away.
+func schemaDownPreview(ctx context.Context, db *database.DB, m *schema.Migrator) ([]string, error) {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() //nolint:errcheck // always rolled back
+	before, err := db.Dialect.Tables(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := m.Down(ctx, tx, 0); err != nil {
+		return nil, err
+	}
+	after, err := db.Dialect.Tables(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	gone := []string{}
+	for _, t := range before {
+		if !slices.Contains(after, t) {
+			gone = append(gone, t)
+		}
+	}
+	return gone, nil
+}
+
+func writeRestorePlan(w io.Writer, p backup.Plan, opts rollbackOptions) {
+	m := p.Backup
+	age := time.Since(m.CreatedAt).Round(time.Second)
+	fmt.Fprintf(w, "Rollback plan for %s\n", p.Database)
+	fmt.Fprintf(w, "  backup:          %s (%s, %s ago, %s, %s)\n", m.ID, m.CreatedAt.UTC().Format(time.RFC3339), age, m.Reason, m.Database.Format)
+	fmt.Fprintf(w, "  verified:        %d checks passed\n", len(p.Verified.Checks))
+	fmt.Fprintf(w, "  replaces:        the whole database: every table and row becomes the backup's\n")
+	fmt.Fprintf(w, "  tables now:      %s\n", listOrNone(p.CurrentTables))
+	fmt.Fprintf(w, "  tables after:    %s\n", listOrNone(m.Database.Tables))
+	if len(p.TablesDropped) > 0 {
+		fmt.Fprintf(w, "  dropped:         %s (not in the backup)\n", strings.Join(p.TablesDropped, ", "))
+	}
+	if len(p.TablesRecreated) > 0 {
+		fmt.Fprintf(w, "  recreated:       %s\n", strings.Join(p.TablesRecreated, ", "))
+	}
+	for _, t := range []string{"legacy_users", "auth_users"} {
+		now, okNow := p.CurrentRowCounts[t]
+		then, okThen := m.RowCounts[t]
+		if okNow || okThen {
+			fmt.Fprintf(w, "  %-16s %s now → %s after\n", t+":", rowsOrAbsent(now, okNow), rowsOrAbsent(then, okThen))
+		}
+	}
+	if opts.config {
+		fmt.Fprintf(w, "  config files:    %s\n", listOrNone(p.ConfigFiles))
+	}
+	if opts.noSafety {
+		fmt.Fprintf(w, "  safety backup:   none (--no-safety-backup)\n")
+	} else {
+		fmt.Fprintf(w, "  safety backup:   the current state is backed up first\n")
+	}
+}
+
+func writeSchemaPlan(w io.Writer, res rollbackResult, opts rollbackOptions) {
+	fmt.Fprintf(w, "Schema-only rollback plan for %s\n", res.Database)
+	fmt.Fprintf(w, "  drops:           %s (with every row in them)\n", listOrNone(res.TablesDropped))
+	fmt.Fprintf(w, "  untouched:       legacy_users and every other table\n")
+	if opts.noSafety {
+		fmt.Fprintf(w, "  safety backup:   none (--no-safety-backup)\n")
+	} else {
+		fmt.Fprintf(w, "  safety backup:   the current state is backed up first\n")
+	}
+}
+
+func writeRollback(f *Factory, format output.Format, res rollbackResult, opts rollbackOptions) error {
+	if format == output.JSON {
+		return output.WriteJSON(f.IO.Out, res)
+	}
+	w := f.IO.Out
+	switch {
+	case res.DryRun && res.Mode == "backup":
+		writeRestorePlan(w, *res.Plan, opts)
+		_, err := fmt.Fprintln(w, "dry run: nothing was changed")
+		return err
+	case res.DryRun || len(res.TablesDropped) == 0 && res.Mode == "schema-only":
+		if len(res.TablesDropped) == 0 {
+			_, err := fmt.Fprintf(w, "nothing to roll back: no dhmig schema on %s\n", res.Database)
+			return err
+		}
+		writeSchemaPlan(w, res, opts)
+		_, err := fmt.Fprintln(w, "dry run: nothing was changed")
+		return err
+	}
+	if res.SafetyBackup != "" {
+		if _, err := fmt.Fprintf(w, "safety backup: %s\n", res.SafetyBackup); err != nil {
+			return err
+		}
+	}
+	var err error
+	if res.Mode == "backup" {
+		_, err = fmt.Fprintf(w, "rolled back %s to backup %s\n", res.Database, res.Backup)
+	} else {
+		_, err = fmt.Fprintf(w, "dropped %s from %s; legacy_users untouched\n", strings.Join(res.TablesDropped, ", "), res.Database)
+	}
+	return err
+}
+
+func listOrNone(l []string) string {
+	if len(l) == 0 {
+		return "(none)"
+	}
+	return strings.Join(l, ", ")
+}
+
+func rowsOrAbsent(n int64, ok bool) string {
+	if !ok {
+		return "absent"
+	}
+	return fmt.Sprintf("%d rows", n)
+}
