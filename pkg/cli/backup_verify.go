@@ -67,5 +67,5 @@ func runBackupVerify(ctx context.Context, f *Factory, format output.Format, ref 
 			return err
 		}
 	}
-	return verr
+	return reported(verr)
 }

@@ -91,7 +91,25 @@ Stop the services that use the database first (see docs/rollback.md).`,
 	return cmd
 }
 
-func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format output.Format) error {
+// auditRollback records a rollback in the migration log only: the database
+// it would be recorded in is the one being replaced.
+func auditRollback(f *Factory, command string, opts rollbackOptions, res *rollbackResult, err *error) func() {
+	run := f.startRun(command, opts.dryRun)
+	return func() {
+		if res.Backup != "" {
+			id := res.Backup
+			run.run.BackupID = &id
+		}
+		if res.SafetyBackup != "" {
+			run.log = run.log.With("safety_backup", res.SafetyBackup)
+		}
+		run.finish(nil, *err)
+	}
+}
+
+func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format output.Format) (err error) {
+	var res rollbackResult
+	defer auditRollback(f, "rollback", opts, &res, &err)()
 	cfg, err := f.Config()
 	if err != nil {
 		return err
@@ -108,7 +126,7 @@ func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format o
 		return err
 	}
 	ropts.Ref = plan.Backup.ID // the backup shown is the backup restored
-	res := rollbackResult{Database: db.Target.Redacted(), Mode: "backup", DryRun: opts.dryRun, Backup: plan.Backup.ID, Plan: &plan}
+	res = rollbackResult{Database: db.Target.Redacted(), Mode: "backup", DryRun: opts.dryRun, Backup: plan.Backup.ID, Plan: &plan}
 	if opts.dryRun {
 		return writeRollback(f, format, res, opts)
 	}
@@ -159,7 +177,9 @@ func existingDirs(dirs []string) []string {
 	return out
 }
 
-func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, format output.Format) error {
+func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, format output.Format) (err error) {
+	var res rollbackResult
+	defer auditRollback(f, "rollback --schema-only", opts, &res, &err)()
 	db, err := f.OpenDB(ctx)
 	if err != nil {
 		return err
@@ -173,7 +193,7 @@ func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, fo
 	if err != nil {
 		return err
 	}
-	res := rollbackResult{Database: db.Target.Redacted(), Mode: "schema-only", DryRun: opts.dryRun, TablesDropped: dropped}
+	res = rollbackResult{Database: db.Target.Redacted(), Mode: "schema-only", DryRun: opts.dryRun, TablesDropped: dropped}
 	if opts.dryRun || len(dropped) == 0 {
 		return writeRollback(f, format, res, opts)
 	}
