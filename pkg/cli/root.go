@@ -53,6 +53,8 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 		NewDoctorCmd(f),
 		NewConfigCmd(f),
 		NewVersionCmd(f),
+		NewVerifyCmd(f),
+		NewMetricsCmd(f),
 	)
 	return root
 }
@@ -79,7 +81,7 @@ func Main(ctx context.Context, args []string, f *Factory) int {
 	if kind == "interrupted" {
 		msg = "interrupted: " + msg
 	}
-	if f.Global.Output == string(output.JSON) {
+	if f.Global.Output == string(output.JSON) && !isReported(err) {
 		_ = output.WriteJSON(f.IO.Out, output.ErrorDoc{Error: output.ErrorBody{ExitCode: code, Kind: kind, Message: msg}})
 	}
 	fmt.Fprintf(f.IO.ErrOut, "dhmig: %s\n", msg)
