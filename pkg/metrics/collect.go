@@ -19,6 +19,14 @@ var ErrNoAuthSchema = errors.New("auth_users does not exist (run dhmig schema up
 // NullStatus labels users whose status is NULL.
 const NullStatus = "(null)"
 
+// AppStatuses and AppRoles are the application's UserStatus and UserRole
+// values: they are always present in a snapshot, at zero when no user has
+// them, so that a Prometheus series does not vanish when it reaches zero.
+var (
+	AppStatuses = []string{"active", "inactive", "suspended", "pending_verification"}
+	AppRoles    = []string{"admin", "user", "viewer", "developer"}
+)
+
 // Options tune a collection.
 type Options struct {
 	// SourceTable is the legacy table (default legacy_users); a validated
@@ -73,6 +81,12 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	}
 	s := Snapshot{CollectedAt: opts.Now.UTC(), LegacyTable: opts.SourceTable,
 		UsersByStatus: map[string]int64{}, UsersByRole: map[string]int64{}}
+	for _, st := range AppStatuses {
+		s.UsersByStatus[st] = 0
+	}
+	for _, r := range AppRoles {
+		s.UsersByRole[r] = 0
+	}
 	tables, err := d.Tables(ctx, q)
 	if err != nil {
 		return s, fmt.Errorf("list tables: %w", err)
