@@ -6,14 +6,16 @@ import (
 )
 
 // The patterns avoid backslashes ([$], [.]) so that they mean the same
-// whatever standard_conforming_strings says.
+// whatever standard_conforming_strings says. The bcrypt pattern checks the
+// length separately: a counted repeat ({53}) makes PostgreSQL's regex engine
+// several times slower on a million rows.
 const (
-	pgBcryptPattern = `^[$]2[aby][$](0[4-9]|[12][0-9]|3[01])[$][./A-Za-z0-9]{53}$`
+	pgBcryptPattern = `^[$]2[aby][$](0[4-9]|[12][0-9]|3[01])[$][./A-Za-z0-9]+$`
 	pgEmailPattern  = `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+[.][a-zA-Z]{2,}$`
 )
 
 func (postgresDialect) AcceptedBcryptSQL(expr string) string {
-	return fmt.Sprintf("(%s ~ '%s')", expr, pgBcryptPattern)
+	return fmt.Sprintf("(length(%s) = 60 AND %s ~ '%s')", expr, expr, pgBcryptPattern)
 }
 
 func (postgresDialect) ValidEmailSQL(expr string) string {

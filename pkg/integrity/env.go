@@ -26,8 +26,13 @@ type env struct {
 	d      database.Dialect
 	o      Options
 	tables []string
-	// counts holds the rule checks' totals from Run's single scan.
+	// counts holds the rule checks' totals from Run's single scan, and the
+	// duplicate checks' non-canonical row counts.
 	counts map[string]int64
+	// userIndexes caches auth_users' indexes (nil until read).
+	userIndexes []database.Index
+	// parity caches the one query both parity checks share.
+	parity *parityCounts
 }
 
 func newEnv(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, o Options) (*env, error) {

@@ -45,68 +45,99 @@ func (e *env) parityReady(ctx context.Context) (legacy, string, error) {
 	return legacy{table: e.qi(s.Table), id: e.qi(s.ID), email: e.qi(s.Email), hash: e.qi(s.PasswordHash)}, "", nil
 }
 
+// parityCounts are what both parity checks need, from one pass over the
+// legacy table joined to the mapping and the users.
+type parityCounts struct {
+	unaccounted int64 // legacy rows neither mapped nor rejected
+	matched     int64 // mappings whose legacy row exists
+	mismatched  int64 // of those, the ones whose email or hash differ
+	mapped      int64 // all mappings
+}
+
+func (l legacy) emailDiffers() string {
+	return fmt.Sprintf(`COALESCE(lower(trim(u.email)), '') <> COALESCE(lower(trim(CAST(l.%s AS TEXT))), '')`, l.email)
+}
+
+func (l legacy) hashDiffers() string {
+	return fmt.Sprintf(`(NOT m.temp_password AND COALESCE(u.password_hash, '') <> COALESCE(CAST(l.%s AS TEXT), ''))`, l.hash)
+}
+
+// parityScan drives the join from the legacy table, so that SQLite looks
+// each mapping up by its primary key and PostgreSQL hash-joins; rejects are
+// only probed for the (few) unmapped rows.
+func (e *env) parityScan(ctx context.Context, l legacy) (*parityCounts, error) {
+	if e.parity != nil {
+		return e.parity, nil
+	}
+	q := fmt.Sprintf(`SELECT
+		COALESCE(SUM(CASE WHEN m.legacy_id IS NULL THEN CASE WHEN EXISTS
+			(SELECT 1 FROM dhmig_rejects r WHERE r.legacy_id = CAST(l.%[2]s AS TEXT)) THEN 0 ELSE 1 END ELSE 0 END), 0),
+		COUNT(m.legacy_id),
+		COALESCE(SUM(CASE WHEN m.legacy_id IS NOT NULL AND (%[3]s OR %[4]s) THEN 1 ELSE 0 END), 0),
+		(SELECT COUNT(*) FROM dhmig_user_map)
+		FROM %[1]s l LEFT JOIN dhmig_user_map m ON m.legacy_id = CAST(l.%[2]s AS TEXT)
+		LEFT JOIN auth_users u ON u.id = m.user_id`, l.table, l.id, l.emailDiffers(), l.hashDiffers())
+	var p parityCounts
+	if err := e.q.QueryRowxContext(ctx, q).Scan(&p.unaccounted, &p.matched, &p.mismatched, &p.mapped); err != nil {
+		return nil, fmt.Errorf("parity with %s: %w", e.o.Source.Table, err)
+	}
+	e.parity = &p
+	return e.parity, nil
+}
+
 func findUnaccountedLegacyRows(ctx context.Context, e *env) (Finding, error) {
 	const id = "parity.legacy_rows"
 	l, skip, err := e.parityReady(ctx)
 	if err != nil || skip != "" {
 		return Finding{Skipped: skip}, err
 	}
-	from := fmt.Sprintf(` FROM %[1]s l WHERE NOT EXISTS (SELECT 1 FROM dhmig_user_map m WHERE m.legacy_id = CAST(l.%[2]s AS TEXT))`+
-		` AND NOT EXISTS (SELECT 1 FROM dhmig_rejects r WHERE r.legacy_id = CAST(l.%[2]s AS TEXT))`, l.table, l.id)
-	n, err := e.count(ctx, id, "SELECT COUNT(*)"+from)
+	p, err := e.parityScan(ctx, l)
 	if err != nil {
 		return Finding{}, err
 	}
-	f := Finding{Count: n, Examples: []Example{}}
-	if n == 0 {
+	f := Finding{Count: p.unaccounted, Examples: []Example{}}
+	if f.Count == 0 {
 		return f, nil
 	}
-	f.Examples, err = e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(l.%s AS TEXT), CAST(l.%s AS TEXT),`+
-		` 'legacy row neither migrated (dhmig_user_map) nor rejected (dhmig_rejects)'`, l.id, l.email)+
-		from+" ORDER BY l."+l.id+" LIMIT ?", e.o.ExampleLimit)
+	f.Examples, err = e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(l.%[2]s AS TEXT), CAST(l.%[3]s AS TEXT),`+
+		` 'legacy row neither migrated (dhmig_user_map) nor rejected (dhmig_rejects)'`+
+		` FROM %[1]s l WHERE NOT EXISTS (SELECT 1 FROM dhmig_user_map m WHERE m.legacy_id = CAST(l.%[2]s AS TEXT))`+
+		` AND NOT EXISTS (SELECT 1 FROM dhmig_rejects r WHERE r.legacy_id = CAST(l.%[2]s AS TEXT))`+
+		` ORDER BY l.%[2]s LIMIT ?`, l.table, l.id, l.email), e.o.ExampleLimit)
 	return f, err
 }
 
-// findMappedMismatches compares each mapped user with its legacy row,
-// driving the join from the legacy table so that SQLite looks the mapping up
-// by its primary key. Emails compare lowercased and trimmed (migrate-users
-// lowercases unless --email-case preserve); hashes compare exactly unless
-// the user got a temporary password. A mapping whose legacy row is gone
-// counts too.
+// findMappedMismatches compares each mapped user with its legacy row.
+// Emails compare lowercased and trimmed (migrate-users lowercases unless
+// --email-case preserve); hashes compare exactly unless the user got a
+// temporary password. A mapping whose legacy row is gone counts too.
 func findMappedMismatches(ctx context.Context, e *env) (Finding, error) {
 	const id = "parity.mapped_values"
 	l, skip, err := e.parityReady(ctx)
 	if err != nil || skip != "" {
 		return Finding{Skipped: skip}, err
 	}
-	emailDiffers := fmt.Sprintf(`COALESCE(lower(trim(u.email)), '') <> COALESCE(lower(trim(CAST(l.%s AS TEXT))), '')`, l.email)
-	hashDiffers := fmt.Sprintf(`(NOT m.temp_password AND COALESCE(u.password_hash, '') <> COALESCE(CAST(l.%s AS TEXT), ''))`, l.hash)
-	joined := fmt.Sprintf(` FROM %s l JOIN dhmig_user_map m ON m.legacy_id = CAST(l.%s AS TEXT)`+
-		` JOIN auth_users u ON u.id = m.user_id WHERE %s OR %s`, l.table, l.id, emailDiffers, hashDiffers)
-	gone := fmt.Sprintf(`SELECT legacy_id FROM dhmig_user_map EXCEPT SELECT CAST(%s AS TEXT) FROM %s`, l.id, l.table)
-
-	n, err := e.count(ctx, id, "SELECT COUNT(*)"+joined)
+	p, err := e.parityScan(ctx, l)
 	if err != nil {
 		return Finding{}, err
 	}
-	g, err := e.count(ctx, id, "SELECT COUNT(*) FROM ("+gone+") x")
-	if err != nil {
-		return Finding{}, err
-	}
-	f := Finding{Count: n + g, Examples: []Example{}}
-	if n > 0 {
-		f.Examples, err = e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(u.id AS TEXT), u.email, 'legacy row ' || CAST(l.%s AS TEXT) || ': '`+
-			` || CASE WHEN %s THEN CASE WHEN %s THEN 'email and password hash differ' ELSE 'email differs' END`+
-			` ELSE 'password hash differs' END`, l.id, emailDiffers, hashDiffers)+
-			joined+" ORDER BY u.id LIMIT ?", e.o.ExampleLimit)
+	gone := max(p.mapped-p.matched, 0)
+	f := Finding{Count: p.mismatched + gone, Examples: []Example{}}
+	if p.mismatched > 0 {
+		f.Examples, err = e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(u.id AS TEXT), u.email, 'legacy row ' || CAST(l.%[2]s AS TEXT) || ': '`+
+			` || CASE WHEN %[3]s THEN CASE WHEN %[4]s THEN 'email and password hash differ' ELSE 'email differs' END`+
+			` ELSE 'password hash differs' END`+
+			` FROM %[1]s l JOIN dhmig_user_map m ON m.legacy_id = CAST(l.%[2]s AS TEXT) JOIN auth_users u ON u.id = m.user_id`+
+			` WHERE %[3]s OR %[4]s ORDER BY u.id LIMIT ?`, l.table, l.id, l.emailDiffers(), l.hashDiffers()), e.o.ExampleLimit)
 		if err != nil {
 			return f, err
 		}
 	}
-	if room := e.o.ExampleLimit - len(f.Examples); g > 0 && room > 0 {
-		more, err := e.examples(ctx, id, `SELECT CAST(m.user_id AS TEXT), u.email, 'legacy row ' || x.legacy_id || ': no longer exists'`+
-			` FROM (`+gone+`) x JOIN dhmig_user_map m ON m.legacy_id = x.legacy_id JOIN auth_users u ON u.id = m.user_id`+
-			` ORDER BY x.legacy_id LIMIT ?`, room)
+	if room := e.o.ExampleLimit - len(f.Examples); gone > 0 && room > 0 {
+		more, err := e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(m.user_id AS TEXT), u.email, 'legacy row ' || x.legacy_id || ': no longer exists'`+
+			` FROM (SELECT legacy_id FROM dhmig_user_map EXCEPT SELECT CAST(%s AS TEXT) FROM %s) x`+
+			` JOIN dhmig_user_map m ON m.legacy_id = x.legacy_id JOIN auth_users u ON u.id = m.user_id`+
+			` ORDER BY x.legacy_id LIMIT ?`, l.id, l.table), room)
 		if err != nil {
 			return f, err
 		}

@@ -2,6 +2,7 @@ package integrity
 
 import (
 	"context"
+	"slices"
 	"strings"
 )
 
@@ -39,7 +40,8 @@ func (e *env) findRule(ctx context.Context, id string, r *rowRule) (Finding, err
 	return f, err
 }
 
-// countRules counts every selected rule check in one scan of auth_users.
+// countRules counts every selected rule check in one scan of auth_users,
+// along with the rows the duplicate checks need to group.
 func (e *env) countRules(ctx context.Context, checks []Check) error {
 	if !e.has(tUsers) {
 		return nil
@@ -55,6 +57,12 @@ func (e *env) countRules(ctx context.Context, checks []Check) error {
 		cols = append(cols, "COALESCE(SUM(CASE WHEN "+pred+" THEN 1 ELSE 0 END), 0)")
 		args = append(args, a...)
 		ids = append(ids, c.ID)
+	}
+	for _, k := range []dupKey{emailKey, usernameKey} {
+		if slices.ContainsFunc(checks, func(c Check) bool { return c.ID == k.id }) {
+			cols = append(cols, "COALESCE(SUM(CASE WHEN "+k.nonCanonicalPred()+" THEN 1 ELSE 0 END), 0)")
+			ids = append(ids, k.counter())
+		}
 	}
 	if len(cols) == 0 {
 		return nil

@@ -157,7 +157,9 @@ func TestParityFollowsRenamedSource(t *testing.T) {
 func TestSelectionAndExampleCap(t *testing.T) {
 	db := dbtest.Open(t, dbtest.SQLite(t))
 	integritytest.Migrated(t, db)
-	for i, email := range []string{"ALICE@example.com", "BOB@example.com", "Carol@EXAMPLE.com"} {
+	// Three variants of existing emails, and a pair where neither is stored
+	// in canonical form.
+	for i, email := range []string{"ALICE@example.com", "BOB@example.com", "Carol@EXAMPLE.com", "Zed@example.com", "ZED@example.com"} {
 		integritytest.InsertUser(t, db, integritytest.User{ID: "d000000" + string(rune('0'+i)), Email: email,
 			Username: "dup" + string(rune('0'+i)), PasswordHash: integritytest.Hash(t, "x"), Status: "active", Verified: true})
 	}
@@ -166,8 +168,8 @@ func TestSelectionAndExampleCap(t *testing.T) {
 	if !errors.Is(err, integrity.ErrVerifyFailed) || len(rep.Checks) != 1 {
 		t.Fatalf("err %v, checks %+v", err, rep.Checks)
 	}
-	if c := rep.Checks[0]; c.Count != 6 || len(c.Examples) != 2 {
-		t.Fatalf("count %d (want 6 rows in 3 groups), examples %d (cap 2)", c.Count, len(c.Examples))
+	if c := rep.Checks[0]; c.Count != 8 || len(c.Examples) != 2 {
+		t.Fatalf("count %d (want 8 rows in 4 groups), examples %d (cap 2)", c.Count, len(c.Examples))
 	}
 	rep, err = integrity.Run(ctx, db, db.Dialect, integrity.Options{Skip: []string{"data.duplicate_emails"}})
 	if err != nil || len(rep.Checks) != len(integrity.Checks())-1 {
@@ -209,5 +211,25 @@ func TestRegistryIDsAreUniqueAndDocumented(t *testing.T) {
 	}
 	if len(seen) != 14 {
 		t.Errorf("%d checks, want 14", len(seen))
+	}
+}
+
+// TestExactDuplicatesWithoutUniqueIndex covers the slow path: without the
+// UNIQUE constraint, exact duplicates are possible and must be found.
+func TestExactDuplicatesWithoutUniqueIndex(t *testing.T) {
+	db := dbtest.Open(t, dbtest.Postgres(t))
+	integritytest.Migrated(t, db)
+	integritytest.Exec(t, db, `ALTER TABLE auth_users DROP CONSTRAINT auth_users_email_key`)
+	integritytest.InsertUser(t, db, integritytest.User{ID: "88888888-8888-4888-8888-888888888888", Email: "alice@example.com",
+		Username: "henry", PasswordHash: integritytest.Hash(t, "x"), Status: "active", Verified: true})
+	rep, err := integrity.Run(context.Background(), db, db.Dialect, integrity.Options{})
+	if !errors.Is(err, integrity.ErrVerifyFailed) {
+		t.Fatal(err)
+	}
+	if got := byStatus(rep, integrity.StatusFail); !slices.Equal(got, []string{"schema.indexes", "data.duplicate_emails"}) {
+		t.Fatalf("failing = %v", got)
+	}
+	if c := rep.Checks[3]; c.Count != 2 || len(c.Examples) != 2 {
+		t.Fatalf("duplicate_emails = %+v", c)
 	}
 }

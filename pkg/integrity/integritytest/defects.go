@@ -83,6 +83,9 @@ func Defects() []Defect {
 		{Name: "migrated hash differs from legacy", Check: "parity.mapped_values", Plant: func(t testing.TB, db *database.DB) {
 			Exec(t, db, `UPDATE auth_users SET password_hash = ? WHERE id = ?`, Hash(t, "changed"), Alice)
 		}},
+		{Name: "migrated legacy row deleted", Check: "parity.mapped_values", Plant: func(t testing.TB, db *database.DB) {
+			Exec(t, db, `DELETE FROM legacy_users WHERE id = 2`)
+		}},
 	}
 }
 
