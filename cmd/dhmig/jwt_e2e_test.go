@@ -14,7 +14,7 @@ import (
 
 const e2eSecret = "e2e-Zq3vT8yLw1Hn5Rk0Pb7Xc2Ms9Gd4Fj6Aa-Ue1Io0Kt8Yp3Wl5Nr7Qs2Vx4Bz6Cm"
 
-type verifyDoc struct {
+type jwtVerifyDoc struct {
 	Status            string `json:"status"`
 	Valid             bool   `json:"valid"`
 	SignatureVerified bool   `json:"signature_verified"`
@@ -29,11 +29,11 @@ type verifyDoc struct {
 	} `json:"claims"`
 }
 
-func verifyJSON(t *testing.T, dir string, env []string, tok string, code int) verifyDoc {
+func jwtVerifyJSON(t *testing.T, dir string, env []string, tok string, code int) jwtVerifyDoc {
 	t.Helper()
 	r := runDhmig(t, dir, env, "jwt", "verify", tok, "-o", "json")
 	mustCode(t, r, code)
-	var v verifyDoc
+	var v jwtVerifyDoc
 	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil {
 		t.Fatalf("stdout must be one JSON document: %v\n%s", err, r)
 	}
@@ -54,7 +54,7 @@ func TestJWTIssueVerifyE2E(t *testing.T) {
 		t.Fatalf("issue output:\n%s", r)
 	}
 
-	v := verifyJSON(t, dir, env, tok, 0)
+	v := jwtVerifyJSON(t, dir, env, tok, 0)
 	c := v.Claims
 	if v.Status != "valid" || !v.Valid || !v.SignatureVerified || c.Sub != "test-user" || c.Email != "test@example.com" ||
 		strings.Join(c.Roles, ",") != "user,admin" || c.Type != "access" || c.Exp-c.Iat != 20*60 || len(c.Jti) != 36 {
@@ -75,7 +75,7 @@ func TestJWTIssueVerifyE2E(t *testing.T) {
 		repl = 'B'
 	}
 	forged := tok[:i] + string(repl) + tok[i+1:]
-	v = verifyJSON(t, dir, env, forged, 3)
+	v = jwtVerifyJSON(t, dir, env, forged, 3)
 	if v.Status != "forged" || v.Valid || v.SignatureVerified || v.Claims.Sub != "test-user" {
 		t.Fatalf("forged = %+v", v)
 	}
@@ -90,7 +90,7 @@ func TestJWTIssueVerifyE2E(t *testing.T) {
 	other := []string{"JWT_SECRET_KEY=other-" + e2eSecret}
 	r = runDhmig(t, dir, other, "jwt", "issue", "--user-id", "u")
 	mustCode(t, r, 0)
-	if v := verifyJSON(t, dir, env, strings.TrimSpace(r.Stdout), 3); v.Status != "forged" {
+	if v := jwtVerifyJSON(t, dir, env, strings.TrimSpace(r.Stdout), 3); v.Status != "forged" {
 		t.Fatalf("other secret = %+v", v)
 	}
 
@@ -103,7 +103,7 @@ func TestJWTIssueVerifyE2E(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v = verifyJSON(t, dir, env, expired, 3)
+	v = jwtVerifyJSON(t, dir, env, expired, 3)
 	if v.Status != "expired" || v.Valid || !v.SignatureVerified {
 		t.Fatalf("expired = %+v", v)
 	}

@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -67,64 +65,6 @@ func seedLegacy(t *testing.T, db *database.DB) (hashes []string) {
 		}
 	}
 	return hashes
-}
-
-// dataState is every row of every table but the audit trail, on both
-// engines: what a refused --execute must leave as it was.
-func dataState(t *testing.T, db *database.DB) string {
-	t.Helper()
-	tables, err := db.Dialect.Tables(t.Context(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf strings.Builder
-	for _, table := range tables {
-		if table == "dhmig_runs" {
-			continue
-		}
-		rows, err := db.Queryx(`SELECT * FROM ` + table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var lines []string
-		for rows.Next() {
-			vals, err := rows.SliceScan()
-			if err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, fmt.Sprintf("%v", vals))
-		}
-		rows.Close()
-		sort.Strings(lines)
-		fmt.Fprintf(&buf, "%s:%v\n", table, lines)
-	}
-	return buf.String()
-}
-
-// dbState is what must not change in a dry run: the SQLite file's bytes,
-// or every row of every table on PostgreSQL.
-func dbState(t *testing.T, db *database.DB, tg database.Target) string {
-	t.Helper()
-	if tg.Kind == database.SQLite {
-		b, err := os.ReadFile(tg.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprintf("%x", sha256.Sum256(b))
-	}
-	tables, err := db.Dialect.Tables(t.Context(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf strings.Builder
-	for _, table := range tables {
-		var rows []string
-		if err := db.Select(&rows, `SELECT CAST(t.* AS TEXT) FROM `+table+` t ORDER BY 1`); err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(&buf, "%s:%v\n", table, rows)
-	}
-	return buf.String()
 }
 
 func decode(t *testing.T, r result) migrateUsersJSON {

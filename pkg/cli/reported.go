@@ -1,17 +1,24 @@
 package cli
 
-// reportedError marks a failure whose result the command has already
-// written to stdout (a check report, a token verdict): Main still sets the
-// exit code and prints the one-line reason to stderr, but does not add a
-// second JSON document to stdout.
-type reportedError struct{ error }
+import "errors"
 
-func (e reportedError) Unwrap() error { return e.error }
+// reportedError is a failure whose result document is already on stdout (a
+// check report, a token verdict): Main still maps it to an exit code and
+// prints the message on stderr, but writes no second JSON document.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
 
 // reported wraps err, if any, as already reported.
 func reported(err error) error {
 	if err == nil {
 		return nil
 	}
-	return reportedError{err}
+	return &reportedError{err: err}
+}
+
+func isReported(err error) bool {
+	var re *reportedError
+	return errors.As(err, &re)
 }

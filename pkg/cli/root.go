@@ -58,6 +58,8 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 		NewJWTCmd(f),
 		NewBackupCmd(f),
 		NewRollbackCmd(f),
+		NewVerifyCmd(f),
+		NewMetricsCmd(f),
 	)
 	addCompletionCmd(root)
 	return root
@@ -85,8 +87,7 @@ func Main(ctx context.Context, args []string, f *Factory) int {
 	if kind == "interrupted" {
 		msg = "interrupted: " + msg
 	}
-	var done reportedError
-	if f.Global.Output == string(output.JSON) && !errors.As(err, &done) {
+	if f.Global.Output == string(output.JSON) && !isReported(err) {
 		_ = output.WriteJSON(f.IO.Out, output.ErrorDoc{Error: output.ErrorBody{ExitCode: code, Kind: kind, Message: msg}})
 	}
 	fmt.Fprintf(f.IO.ErrOut, "dhmig: %s\n", msg)

@@ -43,6 +43,8 @@ type ForeignKey struct {
 
 // Dialect owns everything that differs between SQLite and PostgreSQL.
 type Dialect interface {
+	CheckSQL
+
 	// Kind names the engine; it is for display and file selection
 	// (sql/<kind>/), never for branching outside this package.
 	Kind() Kind

@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dhafnckmcp/dhmig/pkg/metrics"
+	"github.com/dhafnckmcp/dhmig/pkg/output"
+)
+
+// textfileMode lets node_exporter, which usually runs as its own user, read
+// the file; it holds counts only, no personal data or secrets.
+const textfileMode = 0o644
+
+type metricsOptions struct {
+	sourceTable string
+	textfile    string
+	log         bool
+}
+
+// NewMetricsCmd prints the counts an operator watches after cutover.
+func NewMetricsCmd(f *Factory) *cobra.Command {
+	o := &metricsOptions{}
+	cmd := &cobra.Command{
+		Use:   "metrics",
+		Short: "Count users, roles, temporary passwords, legacy rows and refresh tokens",
+		Long: `Count what an operator watches after cutover: the guide's total_users,
+active_users, locked_accounts and unverified_users, users by status and by
+role, users who must reset a temporary password, legacy versus migrated rows,
+and refresh tokens by state. Read-only.
+
+--textfile writes the Prometheus format atomically (temporary file, then
+rename; mode 0644 so node_exporter can read it) for node_exporter's textfile
+collector; stdout then stays empty unless -o is given. --log appends one JSON
+line to the migration log (--log-file or MIGRATION_LOG).`,
+		Example: `  dhmig metrics
+  dhmig metrics -o json
+  dhmig metrics --textfile /var/lib/node_exporter/textfile/dhmig.prom
+  dhmig metrics --log --log-file migration.log`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := f.Format(output.Table, output.JSON, output.Prometheus)
+			if err != nil {
+				return err
+			}
+			logPath := ""
+			if o.log {
+				cfg, err := f.Config()
+				if err != nil {
+					return err
+				}
+				if logPath = cfg.LogFile(); logPath == "" {
+					return usageErrorf("--log needs a migration log: set --log-file or MIGRATION_LOG")
+				}
+			}
+			ctx := cmd.Context()
+			db, err := f.OpenDB(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			snap, err := metrics.Collect(ctx, db, db.Dialect, metrics.Options{SourceTable: o.sourceTable})
+			if err != nil {
+				return err
+			}
+			if o.textfile != "" {
+				if err := writeTextfile(o.textfile, snap); err != nil {
+					return err
+				}
+				f.Logger().Info("wrote metrics textfile", "path", o.textfile)
+			}
+			if logPath != "" {
+				if err := appendMetricsLog(logPath, snap); err != nil {
+					return err
+				}
+			}
+			if o.textfile != "" && f.Global.Output == "" {
+				return nil
+			}
+			return writeMetrics(f.IO.Out, format, snap)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.sourceTable, "source-table", "legacy_users", "legacy table to count")
+	fl.StringVar(&o.textfile, "textfile", "", "also write the Prometheus format to this file, atomically (name it *.prom)")
+	fl.BoolVar(&o.log, "log", false, "append the metrics as one JSON line to the migration log")
+	return cmd
+}
+
+// writeTextfile replaces path atomically: node_exporter never reads a half
+// written file, because the new content appears by rename.
+func writeTextfile(path string, snap metrics.Snapshot) error {
+	if !strings.HasSuffix(path, ".prom") {
+		return usageErrorf("--textfile %s: node_exporter's textfile collector only reads files ending in .prom", path)
+	}
+	var buf bytes.Buffer
+	if err := writeMetricsPrometheus(&buf, snap); err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".dhmig-metrics-*.tmp")
+	if err != nil {
+		return fmt.Errorf("metrics textfile: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("metrics textfile: %w", err)
+	}
+	if err := tmp.Chmod(textfileMode); err != nil {
+		return fmt.Errorf("metrics textfile: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("metrics textfile: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("metrics textfile: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("metrics textfile: %w", err)
+	}
+	done = true
+	return nil
+}
+
+// appendMetricsLog adds one JSON line, as the guide's monitor_auth_metrics
+// logs "Auth metrics: {...}", in the migration log's slog JSON shape.
+func appendMetricsLog(path string, snap metrics.Snapshot) error {
+	fh, err := openLogFile(path)
+	if err != nil {
+		return fmt.Errorf("migration log: %w", err)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("auth metrics", "command", "metrics", "metrics", snap)
+	_, werr := fh.Write(buf.Bytes()) // one write: one whole line even beside another appender
+	cerr := fh.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		return fmt.Errorf("migration log %s: %w", path, err)
+	}
+	return nil
+}
+
+// metricsTime is when a snapshot was taken, for the table's footer.
+func metricsTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05Z") }

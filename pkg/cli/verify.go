@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dhafnckmcp/dhmig/pkg/integrity"
+	"github.com/dhafnckmcp/dhmig/pkg/output"
+)
+
+type verifyOptions struct {
+	checks, skip  []string
+	sourceTable   string
+	mapColumns    []string
+	examples      int
+	knownStatuses []string
+	knownRoles    []string
+	list          bool
+}
+
+// NewVerifyCmd runs the integrity checks.
+func NewVerifyCmd(f *Factory) *cobra.Command {
+	o := &verifyOptions{}
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Run the integrity checks (exit 3 when an error-severity check fails)",
+		Long: `Run dhmig's integrity checks against the auth schema, its data and, when a
+legacy table and dhmig's bookkeeping exist, parity with the legacy table.
+Read-only: verify never writes to the database.
+
+Exit codes: 0 when every error-severity check passes (warnings allowed),
+3 when any fails, 1 when verification could not run, 2 on bad flags.
+dhmig verify --list shows every check id; docs/verify.md explains each one.`,
+		Example: `  dhmig verify
+  dhmig verify -o junit > verify.xml
+  dhmig verify --check data.duplicate_emails,data.missing_fields
+  dhmig verify --skip parity.mapped_values --source-table old_users`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := f.Format(output.Table, output.JSON, output.JUnit)
+			if err != nil {
+				return err
+			}
+			opts, err := o.integrityOptions(cmd.Flags().Changed("source-table"))
+			if err != nil {
+				return err
+			}
+			if o.list {
+				return writeCheckList(f, format)
+			}
+			return runVerify(cmd, f, format, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&o.checks, "check", nil, "run only these check ids (comma-separated or repeated)")
+	fl.StringSliceVar(&o.skip, "skip", nil, "leave out these check ids")
+	fl.StringVar(&o.sourceTable, "source-table", "legacy_users", "legacy table the parity checks compare against")
+	fl.StringArrayVar(&o.mapColumns, "map-column", nil, "legacy column name for an auth field, as field=column (id, email, password_hash)")
+	fl.IntVar(&o.examples, "examples", integrity.DefaultExampleLimit, "offending rows to show per check")
+	fl.StringSliceVar(&o.knownStatuses, "known-statuses", integrity.DefaultKnownStatuses, "status values the application accepts")
+	fl.StringSliceVar(&o.knownRoles, "known-roles", integrity.DefaultKnownRoles, "role values the application accepts")
+	fl.BoolVar(&o.list, "list", false, "list the checks and exit")
+	return cmd
+}
+
+// mapColumnFields are the legacy fields --map-column may rename; the ones
+// verify does not compare are accepted so that migrate-users' flags can be
+// reused as they are.
+var mapColumnFields = map[string]bool{"id": true, "email": true, "password_hash": true,
+	"username": true, "created_at": true, "is_active": true}
+
+func (o *verifyOptions) integrityOptions(sourceNamed bool) (integrity.Options, error) {
+	for _, list := range [][]string{o.checks, o.skip} {
+		for _, id := range list {
+			if _, ok := integrity.Lookup(id); !ok {
+				return integrity.Options{}, usageErrorf("unknown check id %q (dhmig verify --list shows them)", id)
+			}
+		}
+	}
+	if o.examples < 1 {
+		return integrity.Options{}, usageErrorf("--examples must be at least 1")
+	}
+	src := integrity.Source{Table: o.sourceTable, Required: sourceNamed}
+	for _, m := range o.mapColumns {
+		field, col, ok := strings.Cut(m, "=")
+		if !ok || !mapColumnFields[field] || col == "" {
+			return integrity.Options{}, usageErrorf("--map-column %q: want field=column with field one of id, email, username, password_hash, created_at, is_active", m)
+		}
+		switch field {
+		case "id":
+			src.ID = col
+		case "email":
+			src.Email = col
+		case "password_hash":
+			src.PasswordHash = col
+		}
+	}
+	if len(o.knownStatuses) == 0 || len(o.knownRoles) == 0 {
+		return integrity.Options{}, usageErrorf("--known-statuses and --known-roles cannot be empty")
+	}
+	return integrity.Options{Only: o.checks, Skip: o.skip, ExampleLimit: o.examples, Source: src,
+		KnownStatuses: o.knownStatuses, KnownRoles: o.knownRoles}, nil
+}
+
+func runVerify(cmd *cobra.Command, f *Factory, format output.Format, opts integrity.Options) error {
+	ctx := cmd.Context()
+	db, err := f.OpenDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// No transaction: on SQLite every transaction begins IMMEDIATE and would
+	// take the write lock; plain queries only read.
+	rep, err := integrity.Run(ctx, db, db.Dialect, opts)
+	switch {
+	case errors.Is(err, integrity.ErrBadOptions), errors.Is(err, integrity.ErrUnknownCheck):
+		return &UsageError{Err: err}
+	case err != nil && !errors.Is(err, integrity.ErrVerifyFailed):
+		return fmt.Errorf("verification could not run: %w", err)
+	}
+	rep.Database = db.Target.Redacted()
+	f.Logger().Info("verify finished", "ok", rep.OK, "passed", rep.Summary.Passed, "failed", rep.Summary.Failed,
+		"warnings", rep.Summary.Warnings, "skipped", rep.Summary.Skipped, "duration_ms", rep.DurationMS)
+	if werr := writeVerify(f.IO.Out, format, rep); werr != nil {
+		return werr
+	}
+	return reported(err)
+}
+
+func writeCheckList(f *Factory, format output.Format) error {
+	type entry struct {
+		ID          string             `json:"id"`
+		Severity    integrity.Severity `json:"severity"`
+		Description string             `json:"description"`
+	}
+	var list []entry
+	rows := [][]string{}
+	for _, c := range integrity.Checks() {
+		list = append(list, entry{c.ID, c.Severity, c.Description})
+		rows = append(rows, []string{c.ID, string(c.Severity), c.Description})
+	}
+	if format == output.JSON {
+		return output.WriteJSON(f.IO.Out, list)
+	}
+	return output.WriteTable(f.IO.Out, []string{"CHECK", "SEVERITY", "DESCRIPTION"}, rows)
+}

@@ -1,0 +1,98 @@
+package integrity
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// dupKey is a column compared on its canonical form.
+type dupKey struct {
+	id     string // the check id
+	col    string // auth_users column
+	canon  string // canonical form, an SQL expression over alias u
+	detail string // text SQL expression over d.k (the key) and d.n (the group size)
+}
+
+var (
+	emailKey = dupKey{id: "data.duplicate_emails", col: "email", canon: "lower(trim(u.email))",
+		detail: `'email shared by ' || d.n || ' users (case-insensitive, trimmed)'`}
+	usernameKey = dupKey{id: "data.duplicate_usernames", col: "username", canon: "trim(u.username)",
+		detail: `'username ''' || d.k || ''' shared by ' || d.n || ' users (trimmed)'`}
+)
+
+// nonCanonicalPred is true for rows whose stored value differs from its
+// canonical form; Run counts them in its single scan.
+func (k dupKey) nonCanonicalPred() string {
+	return fmt.Sprintf("(u.%s IS NOT NULL AND trim(u.%s) <> '' AND u.%s <> %s)", k.col, k.col, k.col, k.canon)
+}
+
+func (k dupKey) counter() string { return "noncanonical." + k.col }
+
+func findDuplicateEmails(ctx context.Context, e *env) (Finding, error) {
+	return findDuplicates(ctx, e, emailKey)
+}
+
+func findDuplicateUsernames(ctx context.Context, e *env) (Finding, error) {
+	return findDuplicates(ctx, e, usernameKey)
+}
+
+// findDuplicates counts rows sharing a canonical key. With a UNIQUE index on
+// the column, two rows can only collide when at least one of them is stored
+// in a non-canonical form (capitals, blanks): if Run's scan found none, there
+// is nothing to group, and otherwise only those rows are grouped and looked
+// up by their canonical key. Without the index every row is grouped.
+func findDuplicates(ctx context.Context, e *env, k dupKey) (Finding, error) {
+	if why := e.needs(tUsers); why != "" {
+		return Finding{Skipped: why}, nil
+	}
+	unique, err := e.uniqueOn(ctx, k.col)
+	if err != nil {
+		return Finding{}, err
+	}
+	nonEmpty := fmt.Sprintf("u.%s IS NOT NULL AND trim(u.%s) <> ''", k.col, k.col)
+	var n int64
+	switch nc, counted := e.counts[k.counter()]; {
+	case unique && counted && nc == 0:
+		n = 0
+	case unique:
+		n, err = e.count(ctx, k.id, fmt.Sprintf(`SELECT SUM(t.n) FROM (SELECT g.n + CASE WHEN EXISTS`+
+			` (SELECT 1 FROM auth_users x WHERE x.%[1]s = g.k) THEN 1 ELSE 0 END AS n`+
+			` FROM (SELECT %[2]s AS k, COUNT(*) AS n FROM auth_users u WHERE %[3]s GROUP BY %[2]s) g) t WHERE t.n > 1`,
+			k.col, k.canon, k.nonCanonicalPred()))
+	default:
+		n, err = e.count(ctx, k.id, "SELECT SUM(d.n) FROM ("+k.groups(nonEmpty)+") d")
+	}
+	if err != nil {
+		return Finding{}, err
+	}
+	f := Finding{Count: n, Examples: []Example{}}
+	if n == 0 {
+		return f, nil
+	}
+	f.Examples, err = e.examples(ctx, k.id, "SELECT CAST(u.id AS TEXT), u.email, "+k.detail+
+		" FROM auth_users u JOIN ("+k.groups(nonEmpty)+") d ON "+k.canon+" = d.k ORDER BY d.k, u.id LIMIT ?", e.o.ExampleLimit)
+	return f, err
+}
+
+// groups is every canonical key shared by more than one row.
+func (k dupKey) groups(where string) string {
+	return "SELECT " + k.canon + " AS k, COUNT(*) AS n FROM auth_users u WHERE " + where +
+		" GROUP BY " + k.canon + " HAVING COUNT(*) > 1"
+}
+
+// uniqueOn reports whether auth_users has a UNIQUE index on exactly col.
+func (e *env) uniqueOn(ctx context.Context, col string) (bool, error) {
+	if e.userIndexes == nil {
+		ix, err := e.d.Indexes(ctx, e.q, tUsers)
+		if err != nil {
+			return false, fmt.Errorf("indexes of %s: %w", tUsers, err)
+		}
+		e.userIndexes = append([]database.Index{}, ix...)
+	}
+	return slices.ContainsFunc(e.userIndexes, func(ix database.Index) bool {
+		return ix.Unique && slices.Equal(ix.Columns, []string{col})
+	}), nil
+}

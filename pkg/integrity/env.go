@@ -1,0 +1,93 @@
+package integrity
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// The tables the checks read.
+const (
+	tUsers   = "auth_users"
+	tTokens  = "auth_refresh_tokens"
+	tMap     = "dhmig_user_map"
+	tRejects = "dhmig_rejects"
+)
+
+// env is what one run's checks share: the executor, the dialect, the
+// options, which tables exist, and counts computed in advance.
+type env struct {
+	q      sqlx.QueryerContext
+	d      database.Dialect
+	o      Options
+	tables []string
+	// counts holds the rule checks' totals from Run's single scan, and the
+	// duplicate checks' non-canonical row counts.
+	counts map[string]int64
+	// userIndexes caches auth_users' indexes (nil until read).
+	userIndexes []database.Index
+	// parity caches the one query both parity checks share.
+	parity *parityCounts
+}
+
+func newEnv(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, o Options) (*env, error) {
+	tables, err := d.Tables(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	return &env{q: q, d: d, o: o, tables: tables, counts: map[string]int64{}}, nil
+}
+
+func (e *env) has(table string) bool { return slices.Contains(e.tables, table) }
+
+// bind turns ? placeholders into the driver's.
+func (e *env) bind(query string) string {
+	return sqlx.Rebind(sqlx.BindType(e.d.DriverName()), query)
+}
+
+// qi quotes a validated identifier.
+func (e *env) qi(name string) string { return e.d.QuoteIdent(name) }
+
+func (e *env) count(ctx context.Context, what, query string, args ...any) (int64, error) {
+	var n sql.NullInt64
+	if err := e.q.QueryRowxContext(ctx, e.bind(query), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return n.Int64, nil
+}
+
+// examples runs a query returning (id, email, detail) rows.
+func (e *env) examples(ctx context.Context, what, query string, args ...any) ([]Example, error) {
+	rows, err := e.q.QueryxContext(ctx, e.bind(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s examples: %w", what, err)
+	}
+	defer rows.Close()
+	out := []Example{}
+	for rows.Next() {
+		var id, email, detail sql.NullString
+		if err := rows.Scan(&id, &email, &detail); err != nil {
+			return nil, fmt.Errorf("%s examples: %w", what, err)
+		}
+		out = append(out, Example{ID: id.String, Email: email.String, Detail: detail.String})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s examples: %w", what, err)
+	}
+	return out, nil
+}
+
+// needs returns a skip reason when a table the check reads is missing.
+func (e *env) needs(tables ...string) string {
+	for _, t := range tables {
+		if !e.has(t) {
+			return fmt.Sprintf("table %s does not exist", t)
+		}
+	}
+	return ""
+}

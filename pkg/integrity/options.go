@@ -1,0 +1,97 @@
+package integrity
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// DefaultExampleLimit is how many offending rows a check reports when
+// Options.ExampleLimit is zero.
+const DefaultExampleLimit = 5
+
+// DefaultKnownStatuses are the application's UserStatus values
+// (fastmcp.auth.domain.entities.user): a status outside them makes the
+// application fail to load the user.
+var DefaultKnownStatuses = []string{"active", "inactive", "suspended", "pending_verification"}
+
+// DefaultKnownRoles are the application's UserRole values
+// (fastmcp.auth.domain.entities.user).
+var DefaultKnownRoles = []string{"admin", "user", "viewer", "developer"}
+
+// Source names the legacy table parity compares against; the names are
+// validated SQL identifiers and are always quoted.
+type Source struct {
+	// Table is the legacy table (default legacy_users).
+	Table string
+	// ID, Email and PasswordHash are its columns (default id, email,
+	// password_hash).
+	ID, Email, PasswordHash string
+	// Required makes a missing legacy table an error instead of a skipped
+	// parity check: set it when the operator named the table.
+	Required bool
+}
+
+// Options select and tune the checks of one run.
+type Options struct {
+	// Only runs just these check ids (all when empty); Skip leaves these out.
+	Only, Skip []string
+	// WarnOnly reports these ids' failures without failing verification
+	// (e.g. data.password_hash_scheme after --unsupported-hash keep).
+	WarnOnly []string
+	// ExampleLimit caps the examples per check (DefaultExampleLimit when 0).
+	ExampleLimit int
+	// Source is the legacy table for the parity checks.
+	Source Source
+	// KnownStatuses and KnownRoles override the application's values.
+	KnownStatuses, KnownRoles []string
+}
+
+func (o Options) normalize() (Options, error) {
+	for _, list := range [][]string{o.Only, o.Skip, o.WarnOnly} {
+		for _, id := range list {
+			if _, ok := Lookup(id); !ok {
+				return o, fmt.Errorf("%w %q (dhmig verify --list shows them)", ErrUnknownCheck, id)
+			}
+		}
+	}
+	if o.ExampleLimit <= 0 {
+		o.ExampleLimit = DefaultExampleLimit
+	}
+	s := &o.Source
+	s.Table = orDefault(s.Table, "legacy_users")
+	s.ID = orDefault(s.ID, "id")
+	s.Email = orDefault(s.Email, "email")
+	s.PasswordHash = orDefault(s.PasswordHash, "password_hash")
+	for _, name := range []string{s.Table, s.ID, s.Email, s.PasswordHash} {
+		if err := database.ValidateIdent(name); err != nil {
+			return o, fmt.Errorf("%w: legacy source: %v", ErrBadOptions, err)
+		}
+	}
+	if o.KnownStatuses == nil {
+		o.KnownStatuses = DefaultKnownStatuses
+	}
+	if o.KnownRoles == nil {
+		o.KnownRoles = DefaultKnownRoles
+	}
+	if len(o.KnownStatuses) == 0 || len(o.KnownRoles) == 0 {
+		return o, fmt.Errorf("%w: the lists of known statuses and roles cannot be empty", ErrBadOptions)
+	}
+	return o, nil
+}
+
+// selected reports whether a check runs under these options.
+func (o Options) selected(id string) bool {
+	if len(o.Only) > 0 && !slices.Contains(o.Only, id) {
+		return false
+	}
+	return !slices.Contains(o.Skip, id)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

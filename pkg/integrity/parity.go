@@ -1,0 +1,147 @@
+package integrity
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// legacy is the quoted names of the legacy table and its columns.
+type legacy struct{ table, id, email, hash string }
+
+// parityReady says why parity cannot run (a skip reason), or returns the
+// quoted legacy names. A legacy table that lacks a configured column is an
+// error: it means a wrong --map-column, not a database without a legacy
+// table.
+func (e *env) parityReady(ctx context.Context) (legacy, string, error) {
+	s := e.o.Source
+	if !e.has(s.Table) {
+		if s.Required {
+			return legacy{}, "", fmt.Errorf("legacy table %s does not exist (check --source-table)", s.Table)
+		}
+		return legacy{}, fmt.Sprintf("no legacy table %s (use --source-table if it has another name)", s.Table), nil
+	}
+	for _, t := range []string{tUsers, tMap, tRejects} {
+		if !e.has(t) {
+			return legacy{}, fmt.Sprintf("table %s does not exist: this database was not migrated by dhmig", t), nil
+		}
+	}
+	cols, err := e.d.Columns(ctx, e.q, s.Table)
+	if err != nil {
+		return legacy{}, "", fmt.Errorf("columns of %s: %w", s.Table, err)
+	}
+	var missing []string
+	for _, c := range []string{s.ID, s.Email, s.PasswordHash} {
+		if !slices.ContainsFunc(cols, func(col database.Column) bool { return col.Name == c }) {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return legacy{}, "", fmt.Errorf("legacy table %s has no column %s (use --map-column)", s.Table, strings.Join(missing, ", "))
+	}
+	return legacy{table: e.qi(s.Table), id: e.qi(s.ID), email: e.qi(s.Email), hash: e.qi(s.PasswordHash)}, "", nil
+}
+
+// parityCounts are what both parity checks need, from one pass over the
+// legacy table joined to the mapping and the users.
+type parityCounts struct {
+	unaccounted int64 // legacy rows neither mapped nor rejected
+	matched     int64 // mappings whose legacy row exists
+	mismatched  int64 // of those, the ones whose email or hash differ
+	mapped      int64 // all mappings
+}
+
+func (l legacy) emailDiffers() string {
+	return fmt.Sprintf(`COALESCE(lower(trim(u.email)), '') <> COALESCE(lower(trim(CAST(l.%s AS TEXT))), '')`, l.email)
+}
+
+func (l legacy) hashDiffers() string {
+	return fmt.Sprintf(`(NOT m.temp_password AND COALESCE(u.password_hash, '') <> COALESCE(CAST(l.%s AS TEXT), ''))`, l.hash)
+}
+
+// parityScan drives the join from the legacy table, so that SQLite looks
+// each mapping up by its primary key and PostgreSQL hash-joins; rejects are
+// only probed for the (few) unmapped rows.
+func (e *env) parityScan(ctx context.Context, l legacy) (*parityCounts, error) {
+	if e.parity != nil {
+		return e.parity, nil
+	}
+	q := fmt.Sprintf(`SELECT
+		COALESCE(SUM(CASE WHEN m.legacy_id IS NULL THEN CASE WHEN EXISTS
+			(SELECT 1 FROM dhmig_rejects r WHERE r.legacy_id = CAST(l.%[2]s AS TEXT)) THEN 0 ELSE 1 END ELSE 0 END), 0),
+		COUNT(m.legacy_id),
+		COALESCE(SUM(CASE WHEN m.legacy_id IS NOT NULL AND (%[3]s OR %[4]s) THEN 1 ELSE 0 END), 0),
+		(SELECT COUNT(*) FROM dhmig_user_map)
+		FROM %[1]s l LEFT JOIN dhmig_user_map m ON m.legacy_id = CAST(l.%[2]s AS TEXT)
+		LEFT JOIN auth_users u ON u.id = m.user_id`, l.table, l.id, l.emailDiffers(), l.hashDiffers())
+	var p parityCounts
+	if err := e.q.QueryRowxContext(ctx, q).Scan(&p.unaccounted, &p.matched, &p.mismatched, &p.mapped); err != nil {
+		return nil, fmt.Errorf("parity with %s: %w", e.o.Source.Table, err)
+	}
+	e.parity = &p
+	return e.parity, nil
+}
+
+func findUnaccountedLegacyRows(ctx context.Context, e *env) (Finding, error) {
+	const id = "parity.legacy_rows"
+	l, skip, err := e.parityReady(ctx)
+	if err != nil || skip != "" {
+		return Finding{Skipped: skip}, err
+	}
+	p, err := e.parityScan(ctx, l)
+	if err != nil {
+		return Finding{}, err
+	}
+	f := Finding{Count: p.unaccounted, Examples: []Example{}}
+	if f.Count == 0 {
+		return f, nil
+	}
+	f.Examples, err = e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(l.%[2]s AS TEXT), CAST(l.%[3]s AS TEXT),`+
+		` 'legacy row neither migrated (dhmig_user_map) nor rejected (dhmig_rejects)'`+
+		` FROM %[1]s l WHERE NOT EXISTS (SELECT 1 FROM dhmig_user_map m WHERE m.legacy_id = CAST(l.%[2]s AS TEXT))`+
+		` AND NOT EXISTS (SELECT 1 FROM dhmig_rejects r WHERE r.legacy_id = CAST(l.%[2]s AS TEXT))`+
+		` ORDER BY l.%[2]s LIMIT ?`, l.table, l.id, l.email), e.o.ExampleLimit)
+	return f, err
+}
+
+// findMappedMismatches compares each mapped user with its legacy row.
+// Emails compare lowercased and trimmed (migrate-users lowercases unless
+// --email-case preserve); hashes compare exactly unless the user got a
+// temporary password. A mapping whose legacy row is gone counts too.
+func findMappedMismatches(ctx context.Context, e *env) (Finding, error) {
+	const id = "parity.mapped_values"
+	l, skip, err := e.parityReady(ctx)
+	if err != nil || skip != "" {
+		return Finding{Skipped: skip}, err
+	}
+	p, err := e.parityScan(ctx, l)
+	if err != nil {
+		return Finding{}, err
+	}
+	gone := max(p.mapped-p.matched, 0)
+	f := Finding{Count: p.mismatched + gone, Examples: []Example{}}
+	if p.mismatched > 0 {
+		f.Examples, err = e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(u.id AS TEXT), u.email, 'legacy row ' || CAST(l.%[2]s AS TEXT) || ': '`+
+			` || CASE WHEN %[3]s THEN CASE WHEN %[4]s THEN 'email and password hash differ' ELSE 'email differs' END`+
+			` ELSE 'password hash differs' END`+
+			` FROM %[1]s l JOIN dhmig_user_map m ON m.legacy_id = CAST(l.%[2]s AS TEXT) JOIN auth_users u ON u.id = m.user_id`+
+			` WHERE %[3]s OR %[4]s ORDER BY u.id LIMIT ?`, l.table, l.id, l.emailDiffers(), l.hashDiffers()), e.o.ExampleLimit)
+		if err != nil {
+			return f, err
+		}
+	}
+	if room := e.o.ExampleLimit - len(f.Examples); gone > 0 && room > 0 {
+		more, err := e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(m.user_id AS TEXT), u.email, 'legacy row ' || x.legacy_id || ': no longer exists'`+
+			` FROM (SELECT legacy_id FROM dhmig_user_map EXCEPT SELECT CAST(%s AS TEXT) FROM %s) x`+
+			` JOIN dhmig_user_map m ON m.legacy_id = x.legacy_id JOIN auth_users u ON u.id = m.user_id`+
+			` ORDER BY x.legacy_id LIMIT ?`, l.id, l.table), room)
+		if err != nil {
+			return f, err
+		}
+		f.Examples = append(f.Examples, more...)
+	}
+	return f, nil
+}

@@ -1,0 +1,62 @@
+package integrity
+
+// registry lists every check in the order they run and are reported:
+// schema objects first, then the data in auth_users and its tokens, then
+// parity with the legacy table. The ids are a public contract.
+var registry = []Check{
+	{ID: "schema.tables", Severity: SeverityError,
+		Description: "the auth tables exist: auth_users and auth_refresh_tokens",
+		find:        findTables},
+	{ID: "schema.indexes", Severity: SeverityError,
+		Description: "the guide's five indexes exist on the right columns, and email and username are UNIQUE",
+		find:        findIndexes},
+	{ID: "schema.foreign_keys", Severity: SeverityError,
+		Description: "refresh tokens (and dhmig_user_map) reference auth_users(id) ON DELETE CASCADE",
+		find:        findForeignKeys},
+	{ID: "data.duplicate_emails", Severity: SeverityError,
+		Description: "no two users share an email, compared lowercased and trimmed",
+		find:        findDuplicateEmails},
+	{ID: "data.duplicate_usernames", Severity: SeverityError,
+		Description: "no two users share a username, compared trimmed",
+		find:        findDuplicateUsernames},
+	{ID: "data.missing_fields", Severity: SeverityError,
+		Description: "every user has a non-blank email, username and password_hash",
+		rule:        missingFieldsRule},
+	{ID: "data.malformed_emails", Severity: SeverityError,
+		Description: "every email matches the application's email rule",
+		rule:        malformedEmailsRule},
+	{ID: "data.unknown_status", Severity: SeverityError,
+		Description: "every status is one the application knows",
+		rule:        unknownStatusRule},
+	{ID: "data.unknown_roles", Severity: SeverityError,
+		Description: "every user has at least one role and only roles the application knows",
+		rule:        unknownRolesRule},
+	{ID: "data.password_hash_scheme", Severity: SeverityError,
+		Description: "every password hash is an accepted bcrypt hash ($2a$/$2b$/$2y$, cost 04-31, 60 characters)",
+		rule:        hashSchemeRule},
+	{ID: "data.active_unverified", Severity: SeverityWarning,
+		Description: "every active user has verified_at set",
+		rule:        activeUnverifiedRule},
+	{ID: "data.orphan_refresh_tokens", Severity: SeverityError,
+		Description: "every refresh token belongs to an existing user",
+		find:        findOrphanTokens},
+	{ID: "parity.legacy_rows", Severity: SeverityError,
+		Description: "every legacy row was migrated (dhmig_user_map) or recorded as rejected (dhmig_rejects)",
+		find:        findUnaccountedLegacyRows},
+	{ID: "parity.mapped_values", Severity: SeverityError,
+		Description: "every migrated user's email and password hash match its legacy row (temporary passwords excepted)",
+		find:        findMappedMismatches},
+}
+
+// Checks returns every registered check, in run order.
+func Checks() []Check { return append([]Check(nil), registry...) }
+
+// Lookup finds a check by id.
+func Lookup(id string) (Check, bool) {
+	for _, c := range registry {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Check{}, false
+}

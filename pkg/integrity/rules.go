@@ -1,0 +1,154 @@
+package integrity
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// rowRule is a check that is a predicate over auth_users rows (alias u):
+// Run counts every selected rule in one scan of the table, and only the
+// failing ones read examples.
+type rowRule struct {
+	// pred is a boolean SQL expression with ? parameters bound to args.
+	pred func(e *env) (sql string, args []any)
+	// detail is a text SQL expression saying what is wrong with a row; it
+	// never includes the password hash.
+	detail func(e *env) string
+}
+
+func (e *env) findRule(ctx context.Context, id string, r *rowRule) (Finding, error) {
+	if why := e.needs(tUsers); why != "" {
+		return Finding{Skipped: why}, nil
+	}
+	pred, args := r.pred(e)
+	n, ok := e.counts[id]
+	if !ok {
+		var err error
+		n, err = e.count(ctx, id, "SELECT COUNT(*) FROM auth_users u WHERE "+pred, args...)
+		if err != nil {
+			return Finding{}, err
+		}
+	}
+	f := Finding{Count: n, Examples: []Example{}}
+	if n == 0 {
+		return f, nil
+	}
+	ex, err := e.examples(ctx, id, "SELECT CAST(u.id AS TEXT), u.email, "+r.detail(e)+
+		" FROM auth_users u WHERE "+pred+" ORDER BY u.id LIMIT ?", append(args, e.o.ExampleLimit)...)
+	f.Examples = ex
+	return f, err
+}
+
+// countRules counts every selected rule check in one scan of auth_users,
+// along with the rows the duplicate checks need to group.
+func (e *env) countRules(ctx context.Context, checks []Check) error {
+	if !e.has(tUsers) {
+		return nil
+	}
+	var cols []string
+	var args []any
+	var ids []string
+	for _, c := range checks {
+		if c.rule == nil {
+			continue
+		}
+		pred, a := c.rule.pred(e)
+		cols = append(cols, "COALESCE(SUM(CASE WHEN "+pred+" THEN 1 ELSE 0 END), 0)")
+		args = append(args, a...)
+		ids = append(ids, c.ID)
+	}
+	for _, k := range []dupKey{emailKey, usernameKey} {
+		if slices.ContainsFunc(checks, func(c Check) bool { return c.ID == k.id }) {
+			cols = append(cols, "COALESCE(SUM(CASE WHEN "+k.nonCanonicalPred()+" THEN 1 ELSE 0 END), 0)")
+			ids = append(ids, k.counter())
+		}
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	vals := make([]int64, len(cols))
+	dest := make([]any, len(cols))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	q := e.bind("SELECT " + strings.Join(cols, ", ") + " FROM auth_users u")
+	if err := e.q.QueryRowxContext(ctx, q, args...).Scan(dest...); err != nil {
+		return err
+	}
+	for i, id := range ids {
+		e.counts[id] = vals[i]
+	}
+	return nil
+}
+
+func strArgs(vals []string) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return out
+}
+
+func fixed(sql string) func(*env) (string, []any) {
+	return func(*env) (string, []any) { return sql, nil }
+}
+
+func text(sql string) func(*env) string { return func(*env) string { return sql } }
+
+var missingFieldsRule = &rowRule{
+	pred: fixed(`(u.email IS NULL OR trim(u.email) = '' OR u.username IS NULL OR trim(u.username) = ''` +
+		` OR u.password_hash IS NULL OR u.password_hash = '')`),
+	detail: text(`'missing:' || CASE WHEN u.email IS NULL OR trim(u.email) = '' THEN ' email' ELSE '' END` +
+		` || CASE WHEN u.username IS NULL OR trim(u.username) = '' THEN ' username' ELSE '' END` +
+		` || CASE WHEN u.password_hash IS NULL OR u.password_hash = '' THEN ' password_hash' ELSE '' END`),
+}
+
+var malformedEmailsRule = &rowRule{
+	pred: func(e *env) (string, []any) {
+		return "(u.email IS NOT NULL AND trim(u.email) <> '' AND NOT " + e.d.ValidEmailSQL("u.email") + ")", nil
+	},
+	detail: text(`'does not match the application''s email rule'`),
+}
+
+var unknownStatusRule = &rowRule{
+	pred: func(e *env) (string, []any) {
+		return "(u.status IS NULL OR u.status NOT IN (" + marks(len(e.o.KnownStatuses)) + "))", strArgs(e.o.KnownStatuses)
+	},
+	detail: text(`'status ' || COALESCE('''' || u.status || '''', 'NULL')`),
+}
+
+var unknownRolesRule = &rowRule{
+	pred: func(e *env) (string, []any) {
+		return e.d.UnknownRolesSQL("u.roles", len(e.o.KnownRoles)), strArgs(e.o.KnownRoles)
+	},
+	detail: func(e *env) string { return "'roles ' || " + e.d.RolesTextSQL("u.roles") },
+}
+
+// hashSchemeRule names the family of a rejected hash from its prefix only,
+// so no part of the hash itself reaches a report.
+var hashSchemeRule = &rowRule{
+	pred: func(e *env) (string, []any) {
+		return "(u.password_hash IS NOT NULL AND u.password_hash <> '' AND NOT " +
+			e.d.AcceptedBcryptSQL("u.password_hash") + ")", nil
+	},
+	detail: text(`CASE` +
+		` WHEN substr(u.password_hash, 1, 7) = 'pbkdf2_' THEN 'Django PBKDF2 hash'` +
+		` WHEN substr(u.password_hash, 1, 7) = 'argon2$' THEN 'Django argon2 hash'` +
+		` WHEN substr(u.password_hash, 1, 14) = 'bcrypt_sha256$' THEN 'Django bcrypt_sha256 hash'` +
+		` WHEN substr(u.password_hash, 1, 7) = 'pbkdf2:' THEN 'Werkzeug pbkdf2 hash'` +
+		` WHEN substr(u.password_hash, 1, 7) = 'scrypt:' THEN 'Werkzeug scrypt hash'` +
+		` WHEN substr(u.password_hash, 1, 7) = '$argon2' THEN 'argon2 hash'` +
+		` WHEN substr(u.password_hash, 1, 2) = '$2' THEN 'bcrypt-like hash with an unaccepted variant, cost or length'` +
+		` ELSE 'unrecognised hash scheme (' || length(u.password_hash) || ' characters)' END`),
+}
+
+var activeUnverifiedRule = &rowRule{
+	pred:   fixed(`(u.status = 'active' AND u.verified_at IS NULL)`),
+	detail: text(`'status active but verified_at is NULL'`),
+}
+
+// marks is n comma-separated ? placeholders.
+func marks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

@@ -1,0 +1,201 @@
+package metrics
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// ErrNoAuthSchema means auth_users does not exist: there is nothing to count.
+var ErrNoAuthSchema = errors.New("auth_users does not exist (run dhmig schema up or dhmig migrate)")
+
+// NullStatus labels users whose status is NULL.
+const NullStatus = "(null)"
+
+// AppStatuses and AppRoles are the application's UserStatus and UserRole
+// values: they are always present in a snapshot, at zero when no user has
+// them, so that a Prometheus series does not vanish when it reaches zero.
+var (
+	AppStatuses = []string{"active", "inactive", "suspended", "pending_verification"}
+	AppRoles    = []string{"admin", "user", "viewer", "developer"}
+)
+
+// Options tune a collection.
+type Options struct {
+	// SourceTable is the legacy table (default legacy_users); a validated
+	// identifier, quoted.
+	SourceTable string
+	// Now decides which refresh tokens have expired (default time.Now()).
+	Now time.Time
+}
+
+// Tokens counts refresh tokens by state: revoked (revoked_at set), expired
+// (not revoked, expires_at before now) and active (the rest).
+type Tokens struct {
+	Active  int64 `json:"active"`
+	Revoked int64 `json:"revoked"`
+	Expired int64 `json:"expired"`
+}
+
+// Snapshot is one collection. Counts over optional tables are nil when the
+// table does not exist (JSON null), so "no legacy table" reads differently
+// from "an empty one".
+type Snapshot struct {
+	CollectedAt     time.Time        `json:"collected_at"`
+	TotalUsers      int64            `json:"total_users"`
+	ActiveUsers     int64            `json:"active_users"`
+	LockedAccounts  int64            `json:"locked_accounts"`
+	UnverifiedUsers int64            `json:"unverified_users"`
+	UsersByStatus   map[string]int64 `json:"users_by_status"`
+	UsersByRole     map[string]int64 `json:"users_by_role"`
+	// TempPasswordUsers are migrated users who must reset their password
+	// (dhmig_user_map.temp_password).
+	TempPasswordUsers *int64 `json:"temp_password_users"`
+	// LegacyTable names the legacy table LegacyUsers counts.
+	LegacyTable   string `json:"legacy_table"`
+	LegacyUsers   *int64 `json:"legacy_users"`
+	MigratedUsers *int64 `json:"migrated_users"`
+	// RejectedLegacyUsers are legacy rows the latest run rejected.
+	RejectedLegacyUsers *int64  `json:"rejected_legacy_users"`
+	RefreshTokens       *Tokens `json:"refresh_tokens"`
+}
+
+// Collect counts everything in a handful of set-based queries on q. It
+// never writes and never opens a transaction.
+func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (Snapshot, error) {
+	if opts.SourceTable == "" {
+		opts.SourceTable = "legacy_users"
+	}
+	if err := database.ValidateIdent(opts.SourceTable); err != nil {
+		return Snapshot{}, fmt.Errorf("source table: %w", err)
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	s := Snapshot{CollectedAt: opts.Now.UTC(), LegacyTable: opts.SourceTable,
+		UsersByStatus: map[string]int64{}, UsersByRole: map[string]int64{}}
+	for _, st := range AppStatuses {
+		s.UsersByStatus[st] = 0
+	}
+	for _, r := range AppRoles {
+		s.UsersByRole[r] = 0
+	}
+	tables, err := d.Tables(ctx, q)
+	if err != nil {
+		return s, fmt.Errorf("list tables: %w", err)
+	}
+	if !slices.Contains(tables, "auth_users") {
+		return s, ErrNoAuthSchema
+	}
+	if err := collectUsers(ctx, q, &s); err != nil {
+		return s, err
+	}
+	if err := collectRoles(ctx, q, d, &s); err != nil {
+		return s, err
+	}
+	has := func(t string) bool { return slices.Contains(tables, t) }
+	if has("dhmig_user_map") {
+		var migrated, temp sql.NullInt64
+		if err := q.QueryRowxContext(ctx, `SELECT COUNT(*), SUM(CASE WHEN temp_password THEN 1 ELSE 0 END) FROM dhmig_user_map`).
+			Scan(&migrated, &temp); err != nil {
+			return s, fmt.Errorf("count dhmig_user_map: %w", err)
+		}
+		s.MigratedUsers, s.TempPasswordUsers = ptr(migrated.Int64), ptr(temp.Int64)
+	}
+	if has("dhmig_rejects") {
+		if s.RejectedLegacyUsers, err = countRows(ctx, q, "dhmig_rejects"); err != nil {
+			return s, err
+		}
+	}
+	if has(opts.SourceTable) {
+		if s.LegacyUsers, err = countRows(ctx, q, d.QuoteIdent(opts.SourceTable)); err != nil {
+			return s, err
+		}
+	}
+	if has("auth_refresh_tokens") {
+		var t Tokens
+		query := sqlx.Rebind(sqlx.BindType(d.DriverName()), `SELECT
+			COALESCE(SUM(CASE WHEN revoked_at IS NOT NULL THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN revoked_at IS NULL AND expires_at < ? THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN revoked_at IS NULL AND NOT (expires_at < ?) THEN 1 ELSE 0 END), 0)
+			FROM auth_refresh_tokens`)
+		now := d.Timestamp(opts.Now)
+		if err := q.QueryRowxContext(ctx, query, now, now).Scan(&t.Revoked, &t.Expired, &t.Active); err != nil {
+			return s, fmt.Errorf("count refresh tokens: %w", err)
+		}
+		s.RefreshTokens = &t
+	}
+	return s, nil
+}
+
+// collectUsers reads the guide's four numbers and the status breakdown from
+// one grouped scan of auth_users.
+func collectUsers(ctx context.Context, q sqlx.QueryerContext, s *Snapshot) error {
+	rows, err := q.QueryxContext(ctx, `SELECT status, CASE WHEN is_locked THEN 1 ELSE 0 END, COUNT(*)
+		FROM auth_users GROUP BY status, CASE WHEN is_locked THEN 1 ELSE 0 END`)
+	if err != nil {
+		return fmt.Errorf("count users by status: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status sql.NullString
+		var locked int
+		var n int64
+		if err := rows.Scan(&status, &locked, &n); err != nil {
+			return fmt.Errorf("count users by status: %w", err)
+		}
+		key := status.String
+		if !status.Valid {
+			key = NullStatus
+		}
+		s.UsersByStatus[key] += n
+		s.TotalUsers += n
+		if locked == 1 {
+			s.LockedAccounts += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("count users by status: %w", err)
+	}
+	s.ActiveUsers = s.UsersByStatus["active"]
+	s.UnverifiedUsers = s.UsersByStatus["pending_verification"]
+	return nil
+}
+
+// collectRoles groups users by their role list first (a few distinct lists
+// in practice), then expands only those lists.
+func collectRoles(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, s *Snapshot) error {
+	from, role := d.UnnestRolesSQL("g.roles", "r")
+	rows, err := q.QueryxContext(ctx, `SELECT `+role+`, SUM(g.n) FROM (SELECT roles, COUNT(*) AS n FROM auth_users GROUP BY roles) g
+		CROSS JOIN `+from+` GROUP BY `+role)
+	if err != nil {
+		return fmt.Errorf("count users by role: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name sql.NullString
+		var n int64
+		if err := rows.Scan(&name, &n); err != nil {
+			return fmt.Errorf("count users by role: %w", err)
+		}
+		s.UsersByRole[name.String] += n
+	}
+	return rows.Err()
+}
+
+func countRows(ctx context.Context, q sqlx.QueryerContext, quotedTable string) (*int64, error) {
+	var n int64
+	if err := q.QueryRowxContext(ctx, `SELECT COUNT(*) FROM `+quotedTable).Scan(&n); err != nil {
+		return nil, fmt.Errorf("count %s: %w", quotedTable, err)
+	}
+	return &n, nil
+}
+
+func ptr(n int64) *int64 { return &n }
