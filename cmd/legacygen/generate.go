@@ -152,7 +152,7 @@ func (g *generator) row(id int64, dirtySeq *int) LegacyUser {
 	case "null_is_active":
 		u.IsActive = nil
 	case "sql_text":
-		u.Email = sp(fmt.Sprintf("o'brien.%d@example.com", id))
+		u.Email = sp(fmt.Sprintf("robert.drop+table--%d@example.com", id)) // SQL comment, valid for the app
 		u.Username = sp(fmt.Sprintf(`Robert'); DROP TABLE legacy_users;-- %d`, id))
 	}
 	return u

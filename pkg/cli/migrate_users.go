@@ -233,6 +233,11 @@ func writeMigrateUsers(f *Factory, out migrateUsersOutput) error {
 	case out.Written:
 		fmt.Fprintf(w, "Migrated %d legacy users into auth_users.\n", out.Migrated)
 	}
+	return output.WriteTable(w, []string{"ITEM", "VALUE"}, userCopyRows(out))
+}
+
+// userCopyRows is the copy's summary as table rows; migrate prints them too.
+func userCopyRows(out migrateUsersOutput) [][]string {
 	migrated := "migrated"
 	if !out.Written {
 		migrated = "would migrate"
@@ -274,8 +279,7 @@ func writeMigrateUsers(f *Factory, out migrateUsersOutput) error {
 	if report == "" {
 		report = "(none: no row rejected)"
 	}
-	rows = append(rows, []string{"rejects report", report})
-	return output.WriteTable(w, []string{"ITEM", "VALUE"}, rows)
+	return append(rows, []string{"rejects report", report})
 }
 
 // phaseProgress turns the package's progress reports into one bar per

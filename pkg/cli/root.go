@@ -51,6 +51,7 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 	root.AddCommand(
 		NewSchemaCmd(f),
 		NewDoctorCmd(f),
+		NewMigrateCmd(f),
 		NewMigrateUsersCmd(f),
 		NewConfigCmd(f),
 		NewHistoryCmd(f),

@@ -29,9 +29,10 @@ func Codes() []string {
 	return out
 }
 
-// Column limits of auth_users, in characters.
+// Limits, in characters: auth_users.username is VARCHAR(100); emails stop at
+// 254, the application's limit (RFC 5321), one below the column's 255.
 const (
-	MaxEmailLen    = 255
+	MaxEmailLen    = 254
 	MaxUsernameLen = 100
 )
 

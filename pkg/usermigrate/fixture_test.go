@@ -66,7 +66,7 @@ func dirtyFixture(t testing.TB) []fixtureRow {
 		{id: 25, email: sp("u25@example.com"), username: sp("u25"), hash: sp(""), created: at(1), active: bp(false), temp: true},
 		{id: 26, email: sp("u26@example.com"), username: sp("u26"), hash: sp(g), created: nil, active: bp(true)},
 		{id: 27, email: sp("u27@example.com"), username: sp("u27"), hash: sp(g), created: at(5), active: nil},
-		{id: 28, email: sp("o'brien@example.com"), username: sp(`Robert'); DROP TABLE legacy_users;--`), hash: sp(g), created: at(6), active: bp(true)},
+		{id: 28, email: sp("robert+drop--table@example.com"), username: sp(`Robert'); DROP TABLE legacy_users;--`), hash: sp(g), created: at(6), active: bp(true)},
 		{id: 29, email: sp("u29@example.com"), username: sp("u29"), hash: sp(g), created: at(7), active: bp(false)},
 	}
 	unsupported := []string{

@@ -3,10 +3,10 @@ package usermigrate
 import (
 	"database/sql"
 	"hash/maphash"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -105,30 +105,13 @@ func (m *mapped) decide(o *Options) status {
 	return stReset
 }
 
-// validEmail is a deliberately plain check: one @, a non-empty local part
-// of at most 64 characters, a dotted domain, no blanks, control characters
-// or the specials that only quoted local parts may hold.
-func validEmail(s string) bool {
-	at := strings.IndexByte(s, '@')
-	if at <= 0 || at != strings.LastIndexByte(s, '@') || at == len(s)-1 {
-		return false
-	}
-	local, domain := s[:at], s[at+1:]
-	if utf8.RuneCountInString(local) > 64 || !strings.Contains(domain, ".") {
-		return false
-	}
-	for _, part := range []string{local, domain} {
-		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, ".") || strings.Contains(part, "..") {
-			return false
-		}
-	}
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(`<>()[]\,;:"`, r) {
-			return false
-		}
-	}
-	return true
-}
+// appEmailRE is the application's own email rule (the Email value object of
+// fastmcp's auth domain); verify checks the same rule in SQL
+// (Dialect.ValidEmailSQL), so what the copy accepts, verify accepts.
+var appEmailRE = regexp.MustCompile(`^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$`)
+
+// validEmail reports whether the application would accept s.
+func validEmail(s string) bool { return appEmailRE.MatchString(s) }
 
 // timeLayouts are the text forms legacy timestamps come in (SQLite stores
 // text; PostgreSQL hands time.Time to the driver).

@@ -5,13 +5,19 @@ import (
 	"time"
 )
 
+// emailCases are judged by the application's rule; the SQL rule of verify
+// must agree on every one (TestEmailRuleMatchesVerify).
+var emailCases = map[string]bool{
+	"a@example.com": true, "first.last+tag@sub.example.org": true, "A_B%c-d@x-y.io": true,
+	"a..b@example.com":    true, // the app's rule allows it, so the copy does too
+	"o'brien@example.com": false, "ünï@exämple.de": false, "a@b.c": false, "a@b": false,
+	"": false, "plain": false, "@example.com": false, "a@": false, "a@@b.com": false,
+	"a@b@c.com": false, "a b@c.com": false, "<a@b.com>": false, "a;drop@b.com": false, "a\x00@b.com": false,
+	"a@b.com.": false, "a@b.c0m": false,
+}
+
 func TestValidEmail(t *testing.T) {
-	for s, want := range map[string]bool{
-		"a@example.com": true, "o'brien+tag@sub.example.org": true, "ünï@exämple.de": true,
-		"": false, "plain": false, "@example.com": false, "a@": false, "a@b": false, "a@@b.com": false,
-		"a@b@c.com": false, "a b@c.com": false, "a@b..com": false, ".a@b.com": false, "a.@b.com": false,
-		"a@.b.com": false, "a@b.com.": false, "<a@b.com>": false, "a;drop@b.com": false, "a\x00@b.com": false,
-	} {
+	for s, want := range emailCases {
 		if got := validEmail(s); got != want {
 			t.Errorf("validEmail(%q) = %v, want %v", s, got, want)
 		}

@@ -1,0 +1,224 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dhafnckmcp/dhmig/pkg/integrity"
+	"github.com/dhafnckmcp/dhmig/pkg/migration"
+	"github.com/dhafnckmcp/dhmig/pkg/output"
+	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
+)
+
+type migrateOptions struct {
+	execute         bool
+	dryRun          bool
+	backupMaxAge    time.Duration
+	skipBackupCheck bool
+	userCopyFlags
+}
+
+// migrateOutput is the documented JSON shape of migrate.
+type migrateOutput struct {
+	migration.Result
+	Database      string `json:"database"`
+	RunID         string `json:"run_id"`
+	RejectsReport string `json:"rejects_report"`
+}
+
+// NewMigrateCmd runs the whole guide in one transaction.
+func NewMigrateCmd(f *Factory) *cobra.Command {
+	o := &migrateOptions{}
+	cmd := &cobra.Command{
+		Use:   "migrate [--dry-run | --execute]",
+		Short: "Backup gate, schema up, user copy and verify in one transaction (a dry run unless --execute)",
+		Long: `Run the migration guide in one transaction: check for a recent verified backup,
+apply the auth schema, copy the legacy users (same options as migrate-users) and
+run every verify check inside the transaction. It commits only with --execute
+and only when every error-severity check passes; otherwise nothing is written.
+
+Without --execute it is a dry run: every step runs and is rolled back, and the
+backup gate reports what it would say. --execute refuses (exit 5) without a
+verified backup of this database younger than --backup-max-age, unless
+--skip-backup-check (recorded in the audit trail). With MIGRATION_ENV=production
+--execute asks for confirmation on a terminal and needs --yes otherwise.
+
+Exit codes: 0 done, 3 rows rejected under a fail policy or verify failed
+(nothing written), 5 backup missing, stale or corrupt, 4 lock held, 2 usage,
+1 error (an interrupted run rolls back).`,
+		Example: `  dhmig backup && dhmig migrate --dry-run
+  dhmig migrate --execute --on-conflict skip --unsupported-hash reset
+  MIGRATION_ENV=production dhmig migrate --execute --yes -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			users, err := o.userCopyFlags.validate()
+			if err != nil {
+				return err
+			}
+			if o.backupMaxAge <= 0 {
+				return usageErrorf("--backup-max-age must be positive, e.g. 24h")
+			}
+			format, err := f.Format(output.Table, output.JSON)
+			if err != nil {
+				return err
+			}
+			return runMigrate(cmd.Context(), f, o, users, format)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&o.execute, "execute", false, "commit the migration when verify passes (without it, a dry run)")
+	fl.BoolVar(&o.dryRun, "dry-run", false, "run every step and roll back (the default)")
+	fl.DurationVar(&o.backupMaxAge, "backup-max-age", 24*time.Hour, "how old the newest verified backup may be for --execute")
+	fl.BoolVar(&o.skipBackupCheck, "skip-backup-check", false, "run --execute without a recent verified backup (recorded)")
+	o.userCopyFlags.bind(fl)
+	cmd.MarkFlagsMutuallyExclusive("execute", "dry-run")
+	return cmd
+}
+
+// verifyOptionsFor checks the copy against the same legacy table and
+// columns it read; hashes kept on purpose are a warning, not a failure.
+func verifyOptionsFor(users usermigrate.Options) integrity.Options {
+	o := integrity.Options{Source: integrity.Source{Table: users.SourceTable, ID: users.Columns.ID,
+		Email: users.Columns.Email, PasswordHash: users.Columns.PasswordHash, Required: true}}
+	if users.UnsupportedHash == usermigrate.HashKeep {
+		o.WarnOnly = []string{"data.password_hash_scheme"}
+	}
+	return o
+}
+
+func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermigrate.Options, format output.Format) (err error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	if o.execute && cfg.IsProduction() {
+		t, err := f.Target()
+		if err != nil {
+			return err
+		}
+		if err := f.confirm("migrate the users of " + t.Redacted() + " in production (MIGRATION_ENV=production)"); err != nil {
+			return err
+		}
+	}
+	run := f.startRun("migrate", !o.execute)
+	users.RunID, users.Now = run.run.ID, run.run.StartedAt
+	report := f.rejectsReport(o.rejects, users.RunID)
+	users.Rejects, users.Logger = report, run.log
+	bars := &phaseProgress{f: f}
+	users.Progress = bars.update
+
+	db, err := f.OpenDB(ctx)
+	if err != nil {
+		run.finish(nil, err)
+		return err
+	}
+	defer db.Close()
+	out := migrateOutput{Database: db.Target.Redacted(), RunID: run.run.ID}
+	defer func() {
+		if out.Users != nil {
+			run.run.RowsRead, run.run.RowsRejected = out.Users.RowsRead, out.Users.Rejected
+			if out.Committed {
+				run.run.RowsMigrated = out.Users.Migrated
+			}
+		}
+		if out.Gate.BackupID != "" {
+			id := out.Gate.BackupID
+			run.run.BackupID = &id
+		}
+		if out.Gate.Status == migration.GateSkipped {
+			run.run.Details = map[string]string{"backup_gate": "skipped (--skip-backup-check)"}
+		}
+		run.finish(db, err)
+	}()
+
+	mopts := migration.Options{
+		Execute: o.execute,
+		Gate: migration.GateOptions{Skip: o.skipBackupCheck, Dir: cfg.BackupDir(), Identity: db.Target.Identity(),
+			MaxAge: o.backupMaxAge, Now: time.Now()},
+		Users:  users,
+		Verify: verifyOptionsFor(users),
+		Logger: run.log,
+	}
+	err = f.withWriteLock(ctx, db, func() error {
+		var err error
+		out.Result, err = migration.Run(ctx, db, mopts)
+		return err
+	})
+	bars.finish()
+	if cerr := report.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	if report.Created() {
+		out.RejectsReport = report.Path()
+	}
+	if out.Verify != nil {
+		out.Verify.Database = out.Database
+	}
+	if err != nil && out.Outcome == "" {
+		return err // nothing ran: the gate refused, or the lock was held
+	}
+	var werr error
+	if format == output.JSON {
+		werr = output.WriteJSON(f.IO.Out, out)
+	} else {
+		werr = writeMigrate(f, out)
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("%w: the migration transaction was rolled back; the database is as it was", err)
+		}
+		return reported(err)
+	}
+	return werr
+}
+
+func writeMigrate(f *Factory, out migrateOutput) error {
+	w := f.IO.Out
+	switch out.Outcome {
+	case migration.OutcomeCommitted:
+		fmt.Fprintf(w, "COMMITTED: %d users migrated; every verify check passed inside the transaction.\n", out.Users.Migrated)
+	case migration.OutcomeDryRun:
+		fmt.Fprintln(w, "DRY RUN: nothing was written — every step ran in one transaction that was rolled back. Use --execute to write.")
+	case migration.OutcomeRejected:
+		fmt.Fprintln(w, "REJECTED: nothing was written — rows were rejected under a fail policy (see the rejects report).")
+	case migration.OutcomeVerifyFail:
+		fmt.Fprintln(w, "ROLLED BACK: verify failed inside the transaction; nothing was committed.")
+	case migration.OutcomeGateFailed:
+		fmt.Fprintln(w, "REFUSED: no usable backup; nothing was done.")
+	default:
+		fmt.Fprintln(w, "ROLLED BACK: the migration stopped; nothing was committed.")
+	}
+	gate := out.Gate.Status + ": " + out.Gate.Message
+	if !out.Gate.Passed() && out.DryRun {
+		gate = "would refuse --execute: " + out.Gate.Message
+	}
+	schemaLine := "already up to date"
+	if len(out.Schema) > 0 {
+		var names []string
+		for _, s := range out.Schema {
+			names = append(names, fmt.Sprintf("%04d_%s", s.Version, s.Name))
+		}
+		verb := "applied "
+		if !out.Committed {
+			verb = "would apply "
+		}
+		schemaLine = verb + strings.Join(names, ", ")
+	}
+	fmt.Fprintf(w, "\nbackup gate: %s\nschema:      %s\n\n", gate, schemaLine)
+	if out.Users != nil {
+		u := migrateUsersOutput{Result: *out.Users, Database: out.Database, Written: out.Committed, RejectsReport: out.RejectsReport}
+		if err := output.WriteTable(w, []string{"USERS", "VALUE"}, userCopyRows(u)); err != nil {
+			return err
+		}
+	}
+	if out.Verify != nil {
+		fmt.Fprintln(w)
+		return writeVerifyTable(w, *out.Verify)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package migration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/integrity"
+	"github.com/dhafnckmcp/dhmig/pkg/schema"
+	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
+)
+
+// Options of one migrate run.
+type Options struct {
+	// Execute commits when verify passes; without it the run is a dry run
+	// that performs every step and rolls back.
+	Execute bool
+	Gate    GateOptions
+	Users   usermigrate.Options
+	Verify  integrity.Options
+	Logger  *slog.Logger
+	// AfterCopy, when set, runs inside the transaction between the copy and
+	// verify: a seam for tests that plant a defect.
+	AfterCopy func(ctx context.Context, ex database.Executor) error
+}
+
+// Outcomes of a migrate run.
+const (
+	OutcomeCommitted  = "committed"
+	OutcomeDryRun     = "dry-run"
+	OutcomeGateFailed = "backup-gate-failed"
+	OutcomeRejected   = "rejected"
+	OutcomeVerifyFail = "verify-failed"
+	OutcomeRolledBack = "rolled-back"
+)
+
+// Result is what a migrate run did, in the order it did it.
+type Result struct {
+	DryRun    bool                `json:"dry_run"`
+	Committed bool                `json:"committed"`
+	Outcome   string              `json:"outcome"`
+	Gate      Gate                `json:"backup_gate"`
+	Schema    []schema.Step       `json:"schema_applied"`
+	Users     *usermigrate.Result `json:"users,omitempty"`
+	Verify    *integrity.Report   `json:"verify,omitempty"`
+}
+
+// Run is the guide in one transaction: backup gate, schema up, the user
+// copy and every verify check; it commits only with Execute and when
+// verify passes. Any error, a rejection, a failed check or a cancelled
+// context rolls everything back: the database is left as it was.
+func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	res = Result{DryRun: !o.Execute, Schema: []schema.Step{}}
+	o.Users.DryRun = !o.Execute
+
+	gate, gerr := CheckGate(ctx, o.Gate)
+	res.Gate = gate
+	switch {
+	case gerr != nil && o.Execute:
+		res.Outcome = OutcomeGateFailed
+		return res, fmt.Errorf("backup gate: %w", gerr)
+	case gerr != nil && gate.Status == "":
+		return res, fmt.Errorf("backup gate: %w", gerr)
+	case gerr != nil:
+		log.Warn("backup gate would refuse --execute", "status", gate.Status, "reason", gate.Message)
+	default:
+		log.Info("backup gate", "status", gate.Status, "backup_id", gate.BackupID)
+	}
+
+	m, err := schema.New(db.Dialect)
+	if err != nil {
+		return res, err
+	}
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("begin transaction: %w", err)
+	}
+	committed := false
+	defer func() {
+		if committed {
+			return
+		}
+		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, context.Canceled) && err == nil {
+			err = fmt.Errorf("roll back: %w", rerr)
+		}
+		if res.Outcome == "" || res.Outcome == OutcomeCommitted {
+			res.Outcome = OutcomeRolledBack
+		}
+	}()
+
+	if res.Schema, err = m.Up(ctx, tx); err != nil {
+		return res, fmt.Errorf("schema up: %w", err)
+	}
+	res.Schema = append([]schema.Step{}, res.Schema...)
+	log.Info("schema up", "applied", len(res.Schema))
+
+	users, err := usermigrate.Run(ctx, tx, db.Dialect, o.Users)
+	res.Users = &users
+	if err != nil {
+		if errors.Is(err, usermigrate.ErrRejected) {
+			res.Outcome = OutcomeRejected
+		}
+		return res, err
+	}
+	log.Info("users copied", "migrated", users.Migrated, "rejected", users.Rejected, "temp_passwords", users.TempPasswords)
+
+	if o.AfterCopy != nil {
+		if err := o.AfterCopy(ctx, tx); err != nil {
+			return res, err
+		}
+	}
+
+	rep, err := integrity.Run(ctx, tx, db.Dialect, o.Verify)
+	if err != nil && !errors.Is(err, integrity.ErrVerifyFailed) {
+		return res, fmt.Errorf("verify: %w", err)
+	}
+	res.Verify = &rep
+	if rep.Failed() {
+		res.Outcome = OutcomeVerifyFail
+		return res, fmt.Errorf("%w: %s failed inside the migration transaction; nothing was committed",
+			integrity.ErrVerifyFailed, strings.Join(rep.FailedIDs(), ", "))
+	}
+	log.Info("verify passed", "checks", len(rep.Checks))
+
+	if !o.Execute {
+		res.Outcome = OutcomeDryRun
+		return res, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if err := tx.Commit(); err != nil {
+		return res, fmt.Errorf("commit: %w", err)
+	}
+	committed = true
+	res.Committed, res.Outcome = true, OutcomeCommitted
+	return res, nil
+}
