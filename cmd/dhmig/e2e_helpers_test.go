@@ -12,8 +12,8 @@ import (
 )
 
 // dhmigBin is the binary built once for the end-to-end tests, run as an
-// operator would run it.
-var dhmigBin string
+// operator would run it; legacygenBin writes their legacy fixtures.
+var dhmigBin, legacygenBin string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "dhmig-e2e-")
@@ -26,6 +26,13 @@ func TestMain(m *testing.M) {
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build dhmig:", err)
+		os.Exit(1)
+	}
+	legacygenBin = filepath.Join(dir, "legacygen")
+	build = exec.Command("go", "build", "-o", legacygenBin, "../legacygen")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build legacygen:", err)
 		os.Exit(1)
 	}
 	code := m.Run()
