@@ -36,15 +36,7 @@ lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 demo: build
-	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	@echo "== legacygen: $(DEMO_ROWS) legacy users in $(DEMO_DIR)/dhafnck_mcp.db"
-	@cd $(DEMO_DIR) && ../bin/legacygen --database-url sqlite:///./dhafnck_mcp.db --rows $(DEMO_ROWS)
-	@echo "== dhmig doctor"
-	@cd $(DEMO_DIR) && ../bin/dhmig doctor
-	@echo "== dhmig schema up"
-	@cd $(DEMO_DIR) && ../bin/dhmig schema up
-	@echo "== dhmig schema status"
-	@cd $(DEMO_DIR) && ../bin/dhmig schema status
+	DEMO_DIR=$(CURDIR)/$(DEMO_DIR) DEMO_ROWS=$(DEMO_ROWS) ./scripts/demo.sh
 
 clean:
 	rm -rf bin dist $(DEMO_DIR)
