@@ -1,5 +1,6 @@
 // Command docgen writes dhmig's man pages (docs/man) and Markdown command
-// reference (docs/reference) from the command tree; `make docs` runs it.
+// reference (docs/reference) from the command tree, and docs/manual-sql.md
+// from the embedded schema; `make docs` runs it.
 // The output is deterministic (no generation date, a fixed man page date)
 // so that a test can tell when the committed docs are stale.
 package main
@@ -61,7 +62,7 @@ func generate(out string) error {
 	if err := doc.GenMarkdownTree(root, mdDir); err != nil {
 		return fmt.Errorf("markdown reference: %w", err)
 	}
-	return nil
+	return writeManualSQL(out)
 }
 
 func disableAutoGenTag(c *cobra.Command) {

@@ -37,6 +37,16 @@ func TestDocsUpToDate(t *testing.T) {
 			t.Errorf("docs/%s is stale: run make docs and commit the result:\n  %s", sub, strings.Join(stale, "\n  "))
 		}
 	}
+	want, err := os.ReadFile(filepath.Join(tmp, "manual-sql.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join("..", "..", "docs", "manual-sql.md")); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("docs/manual-sql.md is stale (%v): run make docs and commit the result", err)
+	}
+	if !bytes.Contains(want, []byte("CREATE INDEX idx_refresh_tokens_family ON auth_refresh_tokens(token_family);")) {
+		t.Errorf("manual-sql.md lacks the guide's DDL")
+	}
 }
 
 // TestGenerateIsDeterministic: two runs give the same bytes, with no date of
