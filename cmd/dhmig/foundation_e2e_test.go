@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -267,5 +268,43 @@ func TestConfigShowSourcesAndRedaction(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
+	}
+}
+
+// TestConnectTimeout points dhmig at a port that accepts TCP connections but
+// never speaks PostgreSQL: the connection must give up after
+// --connect-timeout, naming the host and hiding the password.
+func TestConnectTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c) // accepted, never answered
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	addr := ln.Addr().String()
+	r := runDhmig(t, t.TempDir(), nil, "--database-url", "postgres://u:s3cret@"+addr+"/x", "--connect-timeout", "1s", "schema", "status")
+	mustCode(t, r, 1)
+	if !strings.Contains(r.Stderr, "no answer within 1s (--connect-timeout)") || !strings.Contains(r.Stderr, addr) ||
+		strings.Contains(r.Stdout+r.Stderr, "s3cret") {
+		t.Fatalf("connect timeout message:\n%s", r)
 	}
 }
