@@ -259,3 +259,19 @@ func TestMigrateInterruptedRollsBack(t *testing.T) {
 		}
 	})
 }
+
+func TestMigrateUsersProductionNeedsYes(t *testing.T) {
+	tg := dbtest.SQLite(t)
+	generateLegacy(t, tg, "--rows", "10")
+	dir := t.TempDir()
+	env := []string{"DATABASE_URL=" + dbtest.URL(tg), "MIGRATION_ENV=production"}
+	mustCode(t, runDhmig(t, dir, env, "schema", "up"), 0)
+	db := dbtest.Open(t, tg)
+	before := dataState(t, db)
+	r := runDhmig(t, dir, env, "migrate-users", "--execute")
+	mustCode(t, r, 2)
+	if !strings.Contains(r.Stderr, "production") || dataState(t, db) != before {
+		t.Fatalf("production migrate-users --execute without --yes:\n%s", r)
+	}
+	mustCode(t, runDhmig(t, dir, env, "migrate-users"), 0) // a dry run needs no confirmation
+}

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"strings"
+
+	"github.com/dhafnckmcp/dhmig/pkg/config"
 )
 
 // confirm asks a yes/no question on the terminal; without a terminal it
@@ -22,4 +24,17 @@ func (f *Factory) confirm(action string) error {
 		return nil
 	}
 	return usageErrorf("%s: not confirmed", action)
+}
+
+// confirmProduction asks before a write when MIGRATION_ENV=production;
+// action has one %s for the redacted database.
+func (f *Factory) confirmProduction(cfg *config.Config, action string) error {
+	if !cfg.IsProduction() {
+		return nil
+	}
+	t, err := f.Target()
+	if err != nil {
+		return err
+	}
+	return f.confirm(fmt.Sprintf(action, t.Redacted()))
 }

@@ -96,12 +96,8 @@ func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermi
 	if err != nil {
 		return err
 	}
-	if o.execute && cfg.IsProduction() {
-		t, err := f.Target()
-		if err != nil {
-			return err
-		}
-		if err := f.confirm("migrate the users of " + t.Redacted() + " in production (MIGRATION_ENV=production)"); err != nil {
+	if o.execute {
+		if err := f.confirmProduction(cfg, "migrate the users of %s in production (MIGRATION_ENV=production)"); err != nil {
 			return err
 		}
 	}

@@ -153,6 +153,15 @@ func (f *Factory) rejectsReport(path, runID string) *usermigrate.ReportFile {
 }
 
 func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, opts usermigrate.Options, format output.Format) (err error) {
+	if !opts.DryRun {
+		cfg, err := f.Config()
+		if err != nil {
+			return err
+		}
+		if err := f.confirmProduction(cfg, "copy the legacy users of %s in production (MIGRATION_ENV=production)"); err != nil {
+			return err
+		}
+	}
 	run := f.startRun("migrate-users", opts.DryRun)
 	opts.RunID = run.run.ID
 	opts.Now = run.run.StartedAt
