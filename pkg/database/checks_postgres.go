@@ -22,10 +22,10 @@ func (postgresDialect) ValidEmailSQL(expr string) string {
 	return fmt.Sprintf("(%s ~ '%s' AND length(%s) <= 254)", expr, pgEmailPattern, expr)
 }
 
-func (postgresDialect) UnknownRolesSQL(expr string, n int) string {
+func (postgresDialect) UnknownRolesSQL(expr string, known []string) (string, []any) {
 	// <@ treats a NULL element as not contained, so it is unknown too.
 	return fmt.Sprintf("(%s IS NULL OR cardinality(%s) = 0 OR NOT (%s <@ ARRAY[%s]::text[]))",
-		expr, expr, expr, placeholders(n))
+		expr, expr, expr, placeholders(len(known))), anys(known)
 }
 
 func (postgresDialect) RolesTextSQL(expr string) string {
@@ -34,6 +34,15 @@ func (postgresDialect) RolesTextSQL(expr string) string {
 
 func (postgresDialect) UnnestRolesSQL(expr, alias string) (string, string) {
 	return fmt.Sprintf("unnest(%s) AS %s(role)", expr, alias), alias + ".role"
+}
+
+// anys converts strings to query arguments.
+func anys(vals []string) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return out
 }
 
 // placeholders is n comma-separated ? marks.

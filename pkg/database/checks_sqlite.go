@@ -1,6 +1,9 @@
 package database
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // The bcrypt and email rules are C functions registered on every SQLite
 // connection (checks_sqlite_funcs.go); checks_test.go proves they agree with
@@ -16,11 +19,25 @@ func (sqliteDialect) ValidEmailSQL(expr string) string {
 
 // UnknownRolesSQL guards every JSON function behind CASE, which SQLite
 // evaluates lazily: json_type and json_each raise errors on malformed JSON.
-func (sqliteDialect) UnknownRolesSQL(expr string, n int) string {
-	return fmt.Sprintf(`(CASE WHEN %[1]s IS NULL THEN 1 WHEN NOT json_valid(%[1]s) THEN 1`+
+// Its first branch is a fast path: a value that is exactly the JSON text of
+// a one-element list of a known role (what dhmig writes: ["user"]) is known
+// without parsing it, which takes the check from 0.35 s to about 0.05 s on
+// a million users. Any other value, including the same list spelled with
+// blanks, takes the full test.
+func (sqliteDialect) UnknownRolesSQL(expr string, known []string) (string, []any) {
+	args := make([]any, 0, 2*len(known))
+	for _, k := range known {
+		single, err := json.Marshal([]string{k})
+		if err != nil { // a []string always marshals
+			panic(err)
+		}
+		args = append(args, string(single))
+	}
+	args = append(args, anys(known)...)
+	return fmt.Sprintf(`(CASE WHEN %[1]s IS NULL THEN 1 WHEN %[1]s IN (%[2]s) THEN 0 WHEN NOT json_valid(%[1]s) THEN 1`+
 		` WHEN json_type(%[1]s) <> 'array' THEN 1 WHEN json_array_length(%[1]s) = 0 THEN 1`+
 		` WHEN EXISTS (SELECT 1 FROM json_each(%[1]s) AS ur WHERE ur.type <> 'text' OR ur.value NOT IN (%[2]s)) THEN 1`+
-		` ELSE 0 END = 1)`, expr, placeholders(n))
+		` ELSE 0 END = 1)`, expr, placeholders(len(known))), args
 }
 
 func (sqliteDialect) RolesTextSQL(expr string) string {

@@ -120,7 +120,7 @@ var unknownStatusRule = &rowRule{
 
 var unknownRolesRule = &rowRule{
 	pred: func(e *env) (string, []any) {
-		return e.d.UnknownRolesSQL("u.roles", len(e.o.KnownRoles)), strArgs(e.o.KnownRoles)
+		return e.d.UnknownRolesSQL("u.roles", e.o.KnownRoles)
 	},
 	detail: func(e *env) string { return "'roles ' || " + e.d.RolesTextSQL("u.roles") },
 }

@@ -67,9 +67,11 @@ type Snapshot struct {
 	RefreshTokens       *Tokens `json:"refresh_tokens"`
 }
 
-// Collect counts everything in a handful of set-based queries on q. It
-// never writes and never opens a transaction.
-func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (Snapshot, error) {
+// Collect counts everything in a handful of set-based queries on q, as one
+// read pass (Dialect.ReadPass: on PostgreSQL a connection pool is read in
+// one read-only transaction, so the counts agree with each other; on SQLite
+// no transaction is begun). It never writes.
+func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (s Snapshot, err error) {
 	if opts.SourceTable == "" {
 		opts.SourceTable = "legacy_users"
 	}
@@ -79,7 +81,7 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	s := Snapshot{CollectedAt: opts.Now.UTC(), LegacyTable: opts.SourceTable,
+	s = Snapshot{CollectedAt: opts.Now.UTC(), LegacyTable: opts.SourceTable,
 		UsersByStatus: map[string]int64{}, UsersByRole: map[string]int64{}}
 	for _, st := range AppStatuses {
 		s.UsersByStatus[st] = 0
@@ -87,6 +89,15 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	for _, r := range AppRoles {
 		s.UsersByRole[r] = 0
 	}
+	q, end, err := d.ReadPass(ctx, q)
+	if err != nil {
+		return s, err
+	}
+	defer func() {
+		if eerr := end(); eerr != nil && err == nil {
+			err = fmt.Errorf("end the read: %w", eerr)
+		}
+	}()
 	tables, err := d.Tables(ctx, q)
 	if err != nil {
 		return s, fmt.Errorf("list tables: %w", err)
