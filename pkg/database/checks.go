@@ -28,6 +28,13 @@ type CheckSQL interface {
 	UnknownRolesSQL(expr string, known []string) (sql string, args []any)
 	// RolesTextSQL renders the roles expression as text for a report.
 	RolesTextSQL(expr string) string
+	// OneRoleSQL is a boolean expression over the auth_users.roles
+	// expression expr, true when the roles are exactly a one-element list
+	// of role in the form dhmig writes it (SQLite: the JSON text ["user"];
+	// PostgreSQL: the array {user}); args are the values of its ?
+	// parameters. It lets metrics count the common lists in one scan
+	// without expanding them.
+	OneRoleSQL(expr, role string) (sql string, args []any)
 	// UnnestRolesSQL returns a FROM item (to follow CROSS JOIN) that expands
 	// the roles expression into one row per role, under alias, and the
 	// expression naming that role.

@@ -28,6 +28,10 @@ func (postgresDialect) UnknownRolesSQL(expr string, known []string) (string, []a
 		expr, expr, expr, placeholders(len(known))), anys(known)
 }
 
+func (postgresDialect) OneRoleSQL(expr, role string) (string, []any) {
+	return fmt.Sprintf("(%s = ARRAY[?]::text[])", expr), []any{role}
+}
+
 func (postgresDialect) RolesTextSQL(expr string) string {
 	return fmt.Sprintf("COALESCE(CAST(%s AS TEXT), 'NULL')", expr)
 }

@@ -40,6 +40,14 @@ func (sqliteDialect) UnknownRolesSQL(expr string, known []string) (string, []any
 		` ELSE 0 END = 1)`, expr, placeholders(len(known))), args
 }
 
+func (sqliteDialect) OneRoleSQL(expr, role string) (string, []any) {
+	single, err := json.Marshal([]string{role})
+	if err != nil { // a []string always marshals
+		panic(err)
+	}
+	return fmt.Sprintf("(%s = ?)", expr), []any{string(single)}
+}
+
 func (sqliteDialect) RolesTextSQL(expr string) string {
 	return fmt.Sprintf("COALESCE(CAST(%s AS TEXT), 'NULL')", expr)
 }

@@ -54,13 +54,13 @@ func (e *env) countRules(ctx context.Context, checks []Check) error {
 			continue
 		}
 		pred, a := c.rule.pred(e)
-		cols = append(cols, "COALESCE(SUM(CASE WHEN "+pred+" THEN 1 ELSE 0 END), 0)")
+		cols = append(cols, "COUNT(*) FILTER (WHERE "+pred+")")
 		args = append(args, a...)
 		ids = append(ids, c.ID)
 	}
 	for _, k := range []dupKey{emailKey, usernameKey} {
 		if slices.ContainsFunc(checks, func(c Check) bool { return c.ID == k.id }) {
-			cols = append(cols, "COALESCE(SUM(CASE WHEN "+k.nonCanonicalPred()+" THEN 1 ELSE 0 END), 0)")
+			cols = append(cols, "COUNT(*) FILTER (WHERE "+k.nonCanonicalPred()+")")
 			ids = append(ids, k.counter())
 		}
 	}
