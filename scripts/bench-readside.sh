@@ -17,6 +17,9 @@
 #            (scripts/readbench backup)
 # and prints the medians, the ratios dhmig/baseline, and the load average.
 #
+# DHMIG_BEFORE=/path/to/an/older/dhmig adds that binary's verify, metrics
+# and backup to the same alternating runs, for before/after figures.
+#
 # Fixtures: SQLITE_DB (default /tmp/dhmig-readside/big.db) is built when
 # missing with BENCH_ROWS legacy users (default 1000000, all bcrypt), schema
 # up and migrate-users --execute. PG_URL must name an existing database; it
@@ -68,9 +71,9 @@ measure() {
 	T[$key]="${T[$key]:-} $(elapsed "$@")"
 }
 
-backup_dhmig() { # URL
+backup_dhmig() { # URL [BINARY]
 	rm -rf "$WORK/backups"
-	"$DHMIG" --database-url "$1" backup --backup-dir "$WORK/backups" --quiet
+	"${2:-$DHMIG}" --database-url "$1" backup --backup-dir "$WORK/backups" --quiet
 }
 backup_bare_sqlite() {
 	rm -f "$WORK/bare.db"
@@ -103,6 +106,11 @@ run_engine() { # ENGINE URL
 		measure "$e" metrics "$DHMIG" --database-url "$url" metrics -o json --quiet
 		if [ "$e" = sqlite ]; then measure "$e" backup_bare backup_bare_sqlite; else measure "$e" backup_bare backup_bare_pg; fi
 		measure "$e" backup backup_dhmig "$url"
+		if [ -n "${DHMIG_BEFORE:-}" ]; then
+			measure "$e" verify_before "$DHMIG_BEFORE" --database-url "$url" verify -o json --quiet
+			measure "$e" metrics_before "$DHMIG_BEFORE" --database-url "$url" metrics -o json --quiet
+			measure "$e" backup_before backup_dhmig "$url" "$DHMIG_BEFORE"
+		fi
 		echo "   run $i done (load $(cut -d' ' -f1-3 /proc/loadavg))"
 	done
 	local g v m bb b
@@ -120,6 +128,13 @@ run_engine() { # ENGINE URL
 	printf '   %-8s %-22s ratio %s (target <= 1.5)\n' metrics "$m (${T[$e/metrics]# })" "$(ratio "$m" "$g")"
 	printf '   %-8s %-22s\n' "bare bkp" "$bb (${T[$e/backup_bare]# })"
 	printf '   %-8s %-22s ratio %s (target <= 1.5)\n' backup "$b (${T[$e/backup]# })" "$(ratio "$b" "$bb")"
+	if [ -n "${DHMIG_BEFORE:-}" ]; then
+		local k x
+		for k in verify metrics backup; do
+			x=$(echo "${T[$e/${k}_before]}" | median)
+			printf '   %-8s %-22s (before: %s)\n' "$k" "$x (${T[$e/${k}_before]# })" "$DHMIG_BEFORE"
+		done
+	fi
 }
 
 fixture "sqlite:///$SQLITE_DB"
