@@ -1,5 +1,11 @@
 package database
 
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+)
+
 // CheckSQL renders the SQL fragments that verify and metrics need and that
 // differ between engines. Each method takes SQL expressions written by dhmig
 // itself (qualified column names), never user input, and returns a fragment
@@ -17,13 +23,32 @@ type CheckSQL interface {
 	ValidEmailSQL(expr string) string
 	// UnknownRolesSQL is a boolean expression over the auth_users.roles
 	// expression expr, true when the roles are NULL, empty, not a list, or
-	// hold a value outside the known roles, which the caller binds as n
-	// consecutive ? parameters.
-	UnknownRolesSQL(expr string, n int) string
+	// hold a value outside the known roles; args are the values of its ?
+	// parameters, in order.
+	UnknownRolesSQL(expr string, known []string) (sql string, args []any)
 	// RolesTextSQL renders the roles expression as text for a report.
 	RolesTextSQL(expr string) string
+	// OneRoleSQL is a boolean expression over the auth_users.roles
+	// expression expr, true when the roles are exactly a one-element list
+	// of role in the form dhmig writes it (SQLite: the JSON text ["user"];
+	// PostgreSQL: the array {user}); args are the values of its ?
+	// parameters. It lets metrics count the common lists in one scan
+	// without expanding them.
+	OneRoleSQL(expr, role string) (sql string, args []any)
 	// UnnestRolesSQL returns a FROM item (to follow CROSS JOIN) that expands
 	// the roles expression into one row per role, under alias, and the
 	// expression naming that role.
 	UnnestRolesSQL(expr, alias string) (from, role string)
+
+	// ReadPass prepares q for one large read-only pass (verify's checks,
+	// the metrics' counts) and returns the executor to run the pass on and
+	// a function that ends it; call end exactly once, also after an error.
+	// q is a connection pool or the caller's own transaction. ReadPass never
+	// writes and never takes a lock. PostgreSQL reads a pool inside one
+	// read-only REPEATABLE READ transaction (one consistent snapshot), and
+	// either way with more work_mem for its hash joins and without JIT
+	// compilation, for the pass only. SQLite memory-maps the file for the
+	// pass and never begins a transaction (its transactions begin IMMEDIATE
+	// and would take the write lock).
+	ReadPass(ctx context.Context, q sqlx.QueryerContext) (pass sqlx.QueryerContext, end func() error, err error)
 }

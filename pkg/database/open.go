@@ -52,6 +52,9 @@ func Open(ctx context.Context, t Target, o OpenOptions) (*DB, error) {
 		case err != nil && !os.IsNotExist(err):
 			return nil, fmt.Errorf("database file %s: %w", t.Path, err)
 		}
+		if err := registerSQLiteFuncs(); err != nil {
+			return nil, err
+		}
 		dsn = sqliteDSN(t.Path, o)
 	case Postgres:
 		dsn = postgresDSN(t, o)

@@ -2,6 +2,7 @@ package integrity
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
 
@@ -63,11 +64,20 @@ type Check struct {
 }
 
 // Find runs this check alone on q and returns what it found.
-func (c Check) Find(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (Finding, error) {
+func (c Check) Find(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (f Finding, err error) {
 	o, err := opts.normalize()
 	if err != nil {
 		return Finding{}, err
 	}
+	q, end, err := d.ReadPass(ctx, q)
+	if err != nil {
+		return Finding{}, err
+	}
+	defer func() {
+		if eerr := end(); eerr != nil && err == nil {
+			err = fmt.Errorf("end the read: %w", eerr)
+		}
+	}()
 	e, err := newEnv(ctx, q, d, o)
 	if err != nil {
 		return Finding{}, err

@@ -54,13 +54,13 @@ func (e *env) countRules(ctx context.Context, checks []Check) error {
 			continue
 		}
 		pred, a := c.rule.pred(e)
-		cols = append(cols, "COALESCE(SUM(CASE WHEN "+pred+" THEN 1 ELSE 0 END), 0)")
+		cols = append(cols, "COUNT(*) FILTER (WHERE "+pred+")")
 		args = append(args, a...)
 		ids = append(ids, c.ID)
 	}
 	for _, k := range []dupKey{emailKey, usernameKey} {
 		if slices.ContainsFunc(checks, func(c Check) bool { return c.ID == k.id }) {
-			cols = append(cols, "COALESCE(SUM(CASE WHEN "+k.nonCanonicalPred()+" THEN 1 ELSE 0 END), 0)")
+			cols = append(cols, "COUNT(*) FILTER (WHERE "+k.nonCanonicalPred()+")")
 			ids = append(ids, k.counter())
 		}
 	}
@@ -120,7 +120,7 @@ var unknownStatusRule = &rowRule{
 
 var unknownRolesRule = &rowRule{
 	pred: func(e *env) (string, []any) {
-		return e.d.UnknownRolesSQL("u.roles", len(e.o.KnownRoles)), strArgs(e.o.KnownRoles)
+		return e.d.UnknownRolesSQL("u.roles", e.o.KnownRoles)
 	},
 	detail: func(e *env) string { return "'roles ' || " + e.d.RolesTextSQL("u.roles") },
 }

@@ -57,18 +57,30 @@ func (r Report) FailedIDs() []string {
 }
 
 // Run executes the selected checks on q, read-only, and reports every one
-// of them. It does not open or commit a transaction: hand it a connection
-// or the caller's own transaction (migrate verifies inside its write
-// transaction). The error wraps ErrVerifyFailed when an error-severity check
-// failed — the report is complete then — and is any other error when
-// verification could not run (the report is partial).
-func Run(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (Report, error) {
+// of them. Hand it a connection or the caller's own transaction (migrate
+// verifies inside its write transaction); it never writes or commits. The
+// checks run as one read pass (Dialect.ReadPass): on PostgreSQL a
+// connection pool is read inside one read-only transaction, so every check
+// sees the same snapshot; on SQLite no transaction is begun. The error
+// wraps ErrVerifyFailed when an error-severity check failed — the report is
+// complete then — and is any other error when verification could not run
+// (the report is partial).
+func Run(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (rep Report, err error) {
 	start := time.Now()
-	rep := Report{Checks: []Result{}}
+	rep = Report{Checks: []Result{}}
 	o, err := opts.normalize()
 	if err != nil {
 		return rep, err
 	}
+	q, end, err := d.ReadPass(ctx, q)
+	if err != nil {
+		return rep, err
+	}
+	defer func() {
+		if eerr := end(); eerr != nil && err == nil {
+			err = fmt.Errorf("end the read: %w", eerr)
+		}
+	}()
 	e, err := newEnv(ctx, q, d, o)
 	if err != nil {
 		return rep, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -67,9 +68,11 @@ type Snapshot struct {
 	RefreshTokens       *Tokens `json:"refresh_tokens"`
 }
 
-// Collect counts everything in a handful of set-based queries on q. It
-// never writes and never opens a transaction.
-func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (Snapshot, error) {
+// Collect counts everything in a handful of set-based queries on q, as one
+// read pass (Dialect.ReadPass: on PostgreSQL a connection pool is read in
+// one read-only transaction, so the counts agree with each other; on SQLite
+// no transaction is begun). It never writes.
+func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (s Snapshot, err error) {
 	if opts.SourceTable == "" {
 		opts.SourceTable = "legacy_users"
 	}
@@ -79,7 +82,7 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	s := Snapshot{CollectedAt: opts.Now.UTC(), LegacyTable: opts.SourceTable,
+	s = Snapshot{CollectedAt: opts.Now.UTC(), LegacyTable: opts.SourceTable,
 		UsersByStatus: map[string]int64{}, UsersByRole: map[string]int64{}}
 	for _, st := range AppStatuses {
 		s.UsersByStatus[st] = 0
@@ -87,6 +90,15 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	for _, r := range AppRoles {
 		s.UsersByRole[r] = 0
 	}
+	q, end, err := d.ReadPass(ctx, q)
+	if err != nil {
+		return s, err
+	}
+	defer func() {
+		if eerr := end(); eerr != nil && err == nil {
+			err = fmt.Errorf("end the read: %w", eerr)
+		}
+	}()
 	tables, err := d.Tables(ctx, q)
 	if err != nil {
 		return s, fmt.Errorf("list tables: %w", err)
@@ -94,10 +106,7 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	if !slices.Contains(tables, "auth_users") {
 		return s, ErrNoAuthSchema
 	}
-	if err := collectUsers(ctx, q, &s); err != nil {
-		return s, err
-	}
-	if err := collectRoles(ctx, q, d, &s); err != nil {
+	if err := collectUsers(ctx, q, d, &s); err != nil {
 		return s, err
 	}
 	has := func(t string) bool { return slices.Contains(tables, t) }
@@ -135,46 +144,102 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	return s, nil
 }
 
-// collectUsers reads the guide's four numbers and the status breakdown from
-// one grouped scan of auth_users.
-func collectUsers(ctx context.Context, q sqlx.QueryerContext, s *Snapshot) error {
-	rows, err := q.QueryxContext(ctx, `SELECT status, CASE WHEN is_locked THEN 1 ELSE 0 END, COUNT(*)
-		FROM auth_users GROUP BY status, CASE WHEN is_locked THEN 1 ELSE 0 END`)
-	if err != nil {
-		return fmt.Errorf("count users by status: %w", err)
+// collectUsers reads the guide's four numbers, the users of each of the
+// application's statuses and the users whose roles are exactly one of the
+// application's roles in one scan of auth_users, without sorting or
+// expanding anything (COUNT(*) FILTER: a third cheaper than SUM(CASE …) on
+// SQLite). Only when some users are left over (another status,
+// another role, several roles) does it group just those, in a second query.
+func collectUsers(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, s *Snapshot) error {
+	cols := []string{"COUNT(*)", "COUNT(*) FILTER (WHERE is_locked)", "COUNT(*) FILTER (WHERE status IS NULL)"}
+	var args []any
+	for range AppStatuses {
+		cols = append(cols, "COUNT(*) FILTER (WHERE status = ?)")
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var status sql.NullString
-		var locked int
-		var n int64
-		if err := rows.Scan(&status, &locked, &n); err != nil {
-			return fmt.Errorf("count users by status: %w", err)
-		}
-		key := status.String
-		if !status.Valid {
-			key = NullStatus
-		}
-		s.UsersByStatus[key] += n
-		s.TotalUsers += n
-		if locked == 1 {
-			s.LockedAccounts += n
+	for _, st := range AppStatuses {
+		args = append(args, st)
+	}
+	var oneRole []string
+	var oneRoleArgs []any
+	for _, r := range AppRoles {
+		pred, a := d.OneRoleSQL("roles", r)
+		cols = append(cols, "COUNT(*) FILTER (WHERE "+pred+")")
+		args = append(args, a...)
+		oneRole = append(oneRole, "WHEN "+pred+" THEN 1")
+		oneRoleArgs = append(oneRoleArgs, a...)
+	}
+	vals := make([]int64, len(cols))
+	dest := make([]any, len(cols))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	query := sqlx.Rebind(sqlx.BindType(d.DriverName()), "SELECT "+strings.Join(cols, ", ")+" FROM auth_users")
+	if err := q.QueryRowxContext(ctx, query, args...).Scan(dest...); err != nil {
+		return fmt.Errorf("count users: %w", err)
+	}
+	s.TotalUsers, s.LockedAccounts = vals[0], vals[1]
+	counted := vals[2]
+	if vals[2] > 0 {
+		s.UsersByStatus[NullStatus] = vals[2]
+	}
+	for i, st := range AppStatuses {
+		s.UsersByStatus[st] = vals[3+i]
+		counted += vals[3+i]
+	}
+	if counted < s.TotalUsers {
+		if err := collectOtherStatuses(ctx, q, d, s); err != nil {
+			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("count users by status: %w", err)
+	var single int64
+	for i, r := range AppRoles {
+		s.UsersByRole[r] = vals[3+len(AppStatuses)+i]
+		single += vals[3+len(AppStatuses)+i]
+	}
+	if single < s.TotalUsers {
+		where := "CASE " + strings.Join(oneRole, " ") + " ELSE 0 END = 0"
+		if err := collectOtherRoles(ctx, q, d, where, oneRoleArgs, s); err != nil {
+			return err
+		}
 	}
 	s.ActiveUsers = s.UsersByStatus["active"]
 	s.UnverifiedUsers = s.UsersByStatus["pending_verification"]
 	return nil
 }
 
-// collectRoles groups users by their role list first (a few distinct lists
-// in practice), then expands only those lists.
-func collectRoles(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, s *Snapshot) error {
+// collectOtherStatuses counts the users whose status is not one of the
+// application's (NULL is counted by the scan).
+func collectOtherStatuses(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, s *Snapshot) error {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(AppStatuses)), ", ")
+	args := make([]any, len(AppStatuses))
+	for i, st := range AppStatuses {
+		args[i] = st
+	}
+	rows, err := q.QueryxContext(ctx, sqlx.Rebind(sqlx.BindType(d.DriverName()),
+		`SELECT status, COUNT(*) FROM auth_users WHERE status NOT IN (`+marks+`) GROUP BY status`), args...)
+	if err != nil {
+		return fmt.Errorf("count users by status: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status string
+		var n int64
+		if err := rows.Scan(&status, &n); err != nil {
+			return fmt.Errorf("count users by status: %w", err)
+		}
+		s.UsersByStatus[status] += n
+	}
+	return rows.Err()
+}
+
+// collectOtherRoles groups the users the scan did not count by their role
+// list first (a few distinct lists in practice), then expands only those
+// lists.
+func collectOtherRoles(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, where string, args []any, s *Snapshot) error {
 	from, role := d.UnnestRolesSQL("g.roles", "r")
-	rows, err := q.QueryxContext(ctx, `SELECT `+role+`, SUM(g.n) FROM (SELECT roles, COUNT(*) AS n FROM auth_users GROUP BY roles) g
-		CROSS JOIN `+from+` GROUP BY `+role)
+	rows, err := q.QueryxContext(ctx, sqlx.Rebind(sqlx.BindType(d.DriverName()), `SELECT `+role+`, SUM(g.n)
+		FROM (SELECT roles, COUNT(*) AS n FROM auth_users WHERE `+where+` GROUP BY roles) g
+		CROSS JOIN `+from+` GROUP BY `+role), args...)
 	if err != nil {
 		return fmt.Errorf("count users by role: %w", err)
 	}
