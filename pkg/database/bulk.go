@@ -20,11 +20,19 @@ type Bulk interface {
 	// already validated).
 	NewInserter(ctx context.Context, tx *sqlx.Tx, table string, columns []string) (Inserter, error)
 	// SuspendIndexes drops table's secondary indexes, its unique constraints
-	// other than the primary key and its foreign keys, and returns a function
-	// that re-creates each with its original name and definition, so a load
-	// into an empty table builds them once at the end. Both calls happen in
-	// tx; a failed rebuild (say, a duplicate) fails the transaction.
-	SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string) (restore func(context.Context) error, err error)
+	// and its foreign keys — with primaryKey its primary key too, for keys
+	// that arrive in no useful order — and returns a function that re-creates
+	// each with its original name and definition, so a load into an empty
+	// table builds them once at the end. Both calls happen in tx; a failed
+	// rebuild (say, a duplicate) fails the transaction. SQLite can only drop
+	// the indexes it has SQL for: the ones behind UNIQUE and PRIMARY KEY
+	// stay, and so do foreign keys, which are part of its tables.
+	SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string, primaryKey bool) (restore func(context.Context) error, err error)
+	// IsConstraintError reports whether err is a constraint violation
+	// (unique, primary key, foreign key, check, not null): what a write that
+	// collides with existing rows raises. On PostgreSQL it leaves the
+	// transaction aborted until a ROLLBACK TO SAVEPOINT.
+	IsConstraintError(err error) bool
 }
 
 // Cursor walks a query's rows in batches.

@@ -14,8 +14,21 @@ import (
 
 func TestBulkCursorInserterSuspend(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
-		ctx := context.Background()
 		db := dbtest.Open(t, tg)
+		for _, pk := range []bool{false, true} {
+			t.Run(fmt.Sprintf("primary key %v", pk), func(t *testing.T) { testBulk(t, db, pk) })
+		}
+	})
+}
+
+func testBulk(t *testing.T, db *database.DB, pk bool) {
+	{
+		ctx := context.Background()
+		for _, s := range []string{`DROP TABLE IF EXISTS dst`, `DROP TABLE IF EXISTS src`} {
+			if _, err := db.Exec(s); err != nil {
+				t.Fatal(err)
+			}
+		}
 		for _, s := range []string{
 			`CREATE TABLE src (id INTEGER PRIMARY KEY, name TEXT)`,
 			`CREATE TABLE dst (id INTEGER PRIMARY KEY, name VARCHAR(50) UNIQUE NOT NULL, src_id INTEGER REFERENCES src(id) ON DELETE CASCADE)`,
@@ -41,7 +54,7 @@ func TestBulkCursorInserterSuspend(t *testing.T) {
 		}
 		src.Close()
 		before, _ := db.Dialect.Indexes(ctx, tx, "dst")
-		restore, err := db.Dialect.SuspendIndexes(ctx, tx, "dst")
+		restore, err := db.Dialect.SuspendIndexes(ctx, tx, "dst", pk)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,8 +116,25 @@ func TestBulkCursorInserterSuspend(t *testing.T) {
 			t.Fatalf("dst rows = %d, %v", count, err)
 		}
 		// The rebuilt unique constraint holds.
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO dst (id, name) VALUES (?, ?)`), n+1, "it's \"1\"\t\\N"); err == nil {
-			t.Error("duplicate name accepted after restore")
+		// The rebuilt unique constraint and primary key hold, and the
+		// dialect names the error a constraint violation.
+		for _, dup := range []struct {
+			id   int
+			name string
+		}{{n + 1, "it's \"1\"\t\\N"}, {1, "fresh"}} {
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT dup`); err != nil {
+				t.Fatal(err)
+			}
+			_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO dst (id, name) VALUES (?, ?)`), dup.id, dup.name)
+			if err == nil || !db.Dialect.IsConstraintError(err) {
+				t.Errorf("duplicate %+v after restore: %v, want a constraint error", dup, err)
+			}
+			if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT dup`); err != nil {
+				t.Fatal(err)
+			}
 		}
-	})
+		if db.Dialect.IsConstraintError(fmt.Errorf("not a database error")) {
+			t.Error("a plain error is a constraint error")
+		}
+	}
 }
