@@ -45,3 +45,10 @@ demo: build
 
 clean:
 	rm -rf bin dist $(DEMO_DIR)
+
+# make bench: dhmig against the in-database baselines it wraps, on
+# PostgreSQL and SQLite (docs/performance.md). BENCH_ROWS=100000 for a
+# quick run; BENCH_ROUNDS for more rounds.
+.PHONY: bench
+bench: build
+	$(GO) run ./bench

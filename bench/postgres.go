@@ -82,6 +82,7 @@ func psqlArgs(url string, extra ...string) []string {
 
 func benchPostgres(ctx context.Context, c benchConfig) (*report, error) {
 	rep := &report{title: fmt.Sprintf("PostgreSQL, %d users", c.rows)}
+	defer noteLoad(rep, loadAvg())
 	srv, err := newPGServer(ctx, c.pgURL)
 	if err != nil {
 		return nil, err
@@ -164,7 +165,7 @@ func benchPostgres(ctx context.Context, c benchConfig) (*report, error) {
 	}
 	big := dh.peakRSSMiB()
 	rep.add("peak RSS at "+fmt.Sprint(c.rows)+" rows", fmt.Sprintf("%.1f MiB", big), "", "", "≤ 64 MiB", boolp(big <= 64))
-	rep.add("peak RSS ratio vs "+fmt.Sprint(c.smallRows)+" rows", fmt.Sprintf("%.1f MiB", small), fmt.Sprintf("%.1f MiB", small), fmt.Sprintf("%.2f", big/small), "≤ 1.25", boolp(big/small <= 1.25))
+	rep.add("peak RSS ratio vs "+fmt.Sprint(c.smallRows)+" rows", fmt.Sprintf("%.1f MiB", big), fmt.Sprintf("%.1f MiB", small), fmt.Sprintf("%.2f", big/small), "≤ 1.25", boolp(big/small <= 1.25))
 
 	if err := benchReadSide(ctx, c, rep, srv.url(kept), func() (sample, error) {
 		s, _, err := runTimed(ctx, nil, "psql", psqlArgs(srv.url(kept), "-o", "/dev/null", "-c", guideTroubleshooting)...)

@@ -147,6 +147,7 @@ func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, op
 	bars := &phaseProgress{f: f}
 	opts.Progress = bars.update
 
+	defer bulkGC()()
 	db, err := f.OpenDB(ctx)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
@@ -142,4 +143,12 @@ func (d sqliteDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table st
 func (sqliteDialect) IsConstraintError(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
+}
+
+// BulkTimestamp on SQLite is Timestamp, made without time.Format.
+func (d sqliteDialect) BulkTimestamp(t time.Time) any {
+	if b, ok := appendTimestamp(make([]byte, 0, 32), t, ""); ok {
+		return string(b)
+	}
+	return d.Timestamp(t)
 }

@@ -84,7 +84,7 @@ type rowMaker struct {
 }
 
 func newRowMaker(d database.Dialect, o *Options, temps *password.TempSource) *rowMaker {
-	k := &rowMaker{d: d, o: o, temps: temps, now: once(d.Timestamp(o.Now)), roles: once(d.Roles([]string{"user"})),
+	k := &rowMaker{d: d, o: o, temps: temps, now: d.BulkTimestamp(o.Now), roles: once(d.Roles([]string{"user"})),
 		notLocked: once(d.Bool(false)), tempFlag: once(d.Bool(true)), copiedVal: once(d.Bool(false)), tempScheme: "bcrypt_temp"}
 	if o.DryRun || o.TempPasswords == password.TempSealed {
 		k.tempScheme = "bcrypt_sealed"
@@ -117,7 +117,7 @@ func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error
 		scheme = string(m.scheme)
 	}
 	st, verified := StatusPendingVerification, any(nil)
-	created := k.d.Timestamp(m.createdAt)
+	created := k.d.BulkTimestamp(m.createdAt)
 	if m.active {
 		st, verified = StatusActive, created
 	}
