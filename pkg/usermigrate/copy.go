@@ -137,21 +137,30 @@ func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error
 }
 
 // suspendIndexes drops the indexes and constraints of the tables the copy
-// fills when they are empty, so that each is built once after the load; the
-// returned function rebuilds them (a duplicate then fails the build).
-func (r *runner) suspendIndexes(loading bool) (func(context.Context) error, error) {
+// fills when the load dwarfs what they hold, so that each is built once
+// after the load; the returned function rebuilds them (a duplicate then
+// fails the build). loading is how many rows the copy may write.
+//
+// auth_users qualifies when it holds less than a fifth of what is loaded
+// (empty, or a few accounts made by hand before the first migration): the
+// rebuild then costs less than maintaining every index row by row. The
+// price is the lock: dropping a constraint locks the table against readers
+// until the transaction ends, which an initial migration can afford and an
+// incremental catch-up run (few new rows, a live application) does not
+// pay. dhmig_user_map qualifies when it is empty.
+func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, error) {
 	type suspend struct {
 		table string
 		pk    bool
 	}
 	var tables []suspend
-	if r.target.authRows == 0 && loading {
+	if loading > 0 && r.target.authRows*4 < loading {
 		// Its primary key stays: the ids are UUIDv7, in creation order, so
 		// each lands at the end of the index, cheaper than a rebuild.
 		tables = append(tables, suspend{"auth_users", false})
 		r.res.BulkLoad = true
 	}
-	if r.target.mapEmpty && loading {
+	if r.target.mapEmpty && loading > 0 {
 		// Legacy ids (text) come in no index order: build the key after.
 		tables = append(tables, suspend{"dhmig_user_map", true})
 	}
@@ -191,7 +200,7 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 			return fmt.Errorf("clear dhmig_rejects: %w", err)
 		}
 		var err error
-		if restore, err = r.suspendIndexes(r.res.Migrated > 0); err != nil {
+		if restore, err = r.suspendIndexes(r.res.Migrated); err != nil {
 			return err
 		}
 		if w, err = r.newWriter("dhmig_rejects", rejectColumns); err != nil {

@@ -84,7 +84,7 @@ func (r *runner) onePass() error {
 	}
 	// On SQLite indexes can only be dropped while no read is open: before
 	// the cursor, rebuilt after it is done.
-	restore, err := r.suspendIndexes(total > 0)
+	restore, err := r.suspendIndexes(total)
 	if err != nil {
 		return err
 	}
