@@ -65,3 +65,10 @@ release-snapshot: release-check
 	  test -f $$tmp/README.md && test -f $$tmp/LICENSE && test -f $$tmp/docs/configuration.md && \
 	  test -f $$tmp/docs/man/dhmig.1 && test -f $$tmp/docs/reference/dhmig.md && \
 	  $$tmp/dhmig version && rm -rf $$tmp
+
+# make bench: dhmig against the in-database baselines it wraps, on
+# PostgreSQL and SQLite (docs/performance.md). BENCH_ROWS=100000 for a
+# quick run; BENCH_ROUNDS for more rounds.
+.PHONY: bench
+bench: build
+	$(GO) run ./bench

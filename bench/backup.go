@@ -14,6 +14,11 @@ import (
 // benchBackupPostgres times dhmig backup against the bare pg_dump it wraps,
 // same (custom) format; dhmig's time includes checksums and the manifest.
 func benchBackupPostgres(ctx context.Context, c benchConfig, rep *report, url string) error {
+	if !hasCommand(ctx, c.dhmig, "backup") {
+		rep.add("backup vs the bare tool", "not measured", "", "", "", nil)
+		rep.note("this dhmig binary has no \"backup\" command: build one that has it to measure backups")
+		return nil
+	}
 	var bare, dh series
 	for round := 0; round < c.rounds; round++ {
 		dir := filepath.Join(c.work, fmt.Sprintf("pgbackup_%d", round))
@@ -49,6 +54,11 @@ func benchBackupPostgres(ctx context.Context, c benchConfig, rep *report, url st
 // benchBackupSQLite times dhmig backup against SQLite's online backup API
 // driven directly through the same driver.
 func benchBackupSQLite(ctx context.Context, c benchConfig, rep *report, path string) error {
+	if !hasCommand(ctx, c.dhmig, "backup") {
+		rep.add("backup vs the bare tool", "not measured", "", "", "", nil)
+		rep.note("this dhmig binary has no \"backup\" command: build one that has it to measure backups")
+		return nil
+	}
 	var bare, dh series
 	for round := 0; round < c.rounds; round++ {
 		dir := filepath.Join(c.work, fmt.Sprintf("sqlbackup_%d", round))

@@ -21,6 +21,8 @@ type benchConfig struct {
 	legacygen string
 	work      string
 	only      string
+	// hashWindow is how long each bcrypt throughput sample hashes.
+	hashWindow time.Duration
 }
 
 func envInt(name string, def int) int {
@@ -41,6 +43,7 @@ func main() {
 	flag.StringVar(&c.legacygen, "legacygen", "bin/legacygen", "legacygen binary")
 	flag.StringVar(&c.work, "work", "", "scratch directory (default a temp dir, removed at the end)")
 	flag.StringVar(&c.only, "only", "", "run one section: postgres, sqlite, hashing")
+	flag.DurationVar(&c.hashWindow, "hash-window", 4*time.Second, "how long each bcrypt throughput sample runs")
 	flag.Parse()
 	if c.smallRows == 0 {
 		c.smallRows = max(c.rows/10, 1)
@@ -84,9 +87,9 @@ func run(ctx context.Context, c benchConfig) error {
 		defer os.RemoveAll(dir)
 		c.work = dir
 	}
-	host, _ := os.Hostname()
-	fmt.Printf("dhmig bench: %d rows (memory run %d rows), %d rounds, medians; %s, %d CPUs, %s\n\n",
-		c.rows, c.smallRows, c.rounds, host, numCPU(), time.Now().UTC().Format(time.RFC3339))
+	start := time.Now()
+	fmt.Printf("dhmig bench: %d rows (memory run %d rows), %d alternating rounds, medians\n", c.rows, c.smallRows, c.rounds)
+	fmt.Printf("machine: %s\n\n", machine(ctx, c))
 	var reports []*report
 	if c.only == "" || c.only == "postgres" {
 		r, err := benchPostgres(ctx, c)
@@ -109,8 +112,10 @@ func run(ctx context.Context, c benchConfig) error {
 		}
 		reports = append(reports, r)
 	}
+	fmt.Println()
 	for _, r := range reports {
 		r.print(os.Stdout)
 	}
+	fmt.Printf("bench took %s; load average at the end %s\n", time.Since(start).Round(time.Second), loadAvg())
 	return nil
 }

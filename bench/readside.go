@@ -9,6 +9,13 @@ import (
 // database against the guide's two troubleshooting queries, alternating.
 // verify must pass: correctness at full size is part of the benchmark.
 func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, guide func() (sample, error)) error {
+	for _, cmd := range []string{"verify", "metrics"} {
+		if !hasCommand(ctx, c.dhmig, cmd) {
+			rep.add("verify and metrics vs the guide's 2 queries", "not measured", "", "", "", nil)
+			rep.note("this dhmig binary has no %q command: build one that has it to measure the read side", cmd)
+			return nil
+		}
+	}
 	var g, v, m series
 	for round := 0; round < c.rounds; round++ {
 		steps := []func() error{

@@ -3,12 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 	"text/tabwriter"
 )
-
-func numCPU() int { return runtime.NumCPU() }
 
 // line is one row of a report: a measured figure, its baseline and target.
 type line struct {

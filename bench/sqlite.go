@@ -94,6 +94,7 @@ func generateSQLite(ctx context.Context, c benchConfig, path string, rows int) e
 
 func benchSQLite(ctx context.Context, c benchConfig) (*report, error) {
 	rep := &report{title: fmt.Sprintf("SQLite, %d users", c.rows)}
+	defer noteLoad(rep, loadAvg())
 	src := filepath.Join(c.work, "legacy_src.db")
 	if err := generateSQLite(ctx, c, src, c.rows); err != nil {
 		return nil, err

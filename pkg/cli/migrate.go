@@ -101,6 +101,7 @@ func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermi
 			return err
 		}
 	}
+	defer f.bulkGC()()
 	run := f.startRun("migrate", !o.execute)
 	users.RunID, users.Now = run.run.ID, run.run.StartedAt
 	report := f.rejectsReport(o.rejects, users.RunID)

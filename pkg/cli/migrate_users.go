@@ -171,6 +171,7 @@ func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, op
 	bars := &phaseProgress{f: f}
 	opts.Progress = bars.update
 
+	defer f.bulkGC()()
 	db, err := f.OpenDB(ctx)
 	if err != nil {
 		run.finish(nil, err)

@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -20,11 +21,66 @@ type Bulk interface {
 	// already validated).
 	NewInserter(ctx context.Context, tx *sqlx.Tx, table string, columns []string) (Inserter, error)
 	// SuspendIndexes drops table's secondary indexes, its unique constraints
-	// other than the primary key and its foreign keys, and returns a function
-	// that re-creates each with its original name and definition, so a load
-	// into an empty table builds them once at the end. Both calls happen in
-	// tx; a failed rebuild (say, a duplicate) fails the transaction.
-	SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string) (restore func(context.Context) error, err error)
+	// and its foreign keys — with primaryKey its primary key too, for keys
+	// that arrive in no useful order — and returns a function that re-creates
+	// each with its original name and definition, so a load into an empty
+	// table builds them once at the end. Both calls happen in tx; a failed
+	// rebuild (say, a duplicate) fails the transaction. SQLite can only drop
+	// the indexes it has SQL for: the ones behind UNIQUE and PRIMARY KEY
+	// stay, and so do foreign keys, which are part of its tables.
+	SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string, primaryKey bool) (restore func(context.Context) error, err error)
+	// IsConstraintError reports whether err is a constraint violation
+	// (unique, primary key, foreign key, check, not null): what a write that
+	// collides with existing rows raises. On PostgreSQL it leaves the
+	// transaction aborted until a ROLLBACK TO SAVEPOINT.
+	IsConstraintError(err error) bool
+	// BulkTimestamp is Timestamp in the form an Inserter writes fastest:
+	// the same instant, already text.
+	BulkTimestamp(t time.Time) any
+}
+
+// appendTimestamp appends t in UTC as 2006-01-02 15:04:05.999999 (what
+// SQLiteTimeFormat formats, at a fraction of time.Format's cost), then
+// zone; ok is false for years outside 1–9999, left to the slow path. A
+// million rows carry a few million timestamps.
+func appendTimestamp(b []byte, t time.Time, zone string) (_ []byte, ok bool) {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 1 || y > 9999 {
+		return b, false
+	}
+	h, mi, s := t.Clock()
+	b = append4(b, y)
+	b = append(b, '-')
+	b = append2(b, int(mo))
+	b = append(b, '-')
+	b = append2(b, d)
+	b = append(b, ' ')
+	b = append2(b, h)
+	b = append(b, ':')
+	b = append2(b, mi)
+	b = append(b, ':')
+	b = append2(b, s)
+	if us := t.Nanosecond() / 1000; us > 0 {
+		var frac [7]byte
+		frac[0] = '.'
+		for i := 6; i >= 1; i-- {
+			frac[i] = byte('0' + us%10)
+			us /= 10
+		}
+		n := 7
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(b, frac[:n]...)
+	}
+	return append(b, zone...), true
+}
+
+func append2(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
+
+func append4(b []byte, v int) []byte {
+	return append(b, byte('0'+v/1000), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
 }
 
 // Cursor walks a query's rows in batches.

@@ -2,11 +2,14 @@ package database
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 var pgCursorSeq atomic.Int64
@@ -104,13 +107,14 @@ func (in *pgInserter) Insert(ctx context.Context, rows [][]any) error {
 func (in *pgInserter) Close() error { return nil }
 
 // SuspendIndexes on PostgreSQL drops the table's unique and foreign-key
-// constraints and its other non-primary indexes, keeping each definition as
-// the catalog prints it, and re-creates them under the same names.
-func (d postgresDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string) (func(context.Context) error, error) {
+// constraints (and with primaryKey its primary key) and its other
+// non-primary indexes, keeping each definition as the catalog prints it, and
+// re-creates them under the same names.
+func (d postgresDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string, primaryKey bool) (func(context.Context) error, error) {
 	type object struct {
 		Name string `db:"name"`
 		Def  string `db:"def"`
-		Kind string `db:"kind"` // u, f or i
+		Kind string `db:"kind"` // p, u, f or i
 	}
 	var objs []object
 	if err := sqlx.SelectContext(ctx, tx, &objs, `
@@ -118,13 +122,13 @@ func (d postgresDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table 
 			SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE n.nspname = current_schema() AND c.relname = $1)
 		SELECT con.conname AS name, pg_get_constraintdef(con.oid) AS def, con.contype::text AS kind
-		FROM pg_constraint con, t WHERE con.conrelid = t.oid AND con.contype IN ('u', 'f')
+		FROM pg_constraint con, t WHERE con.conrelid = t.oid AND (con.contype IN ('u', 'f') OR con.contype = 'p' AND $2)
 		UNION ALL
 		SELECT i.relname, pg_get_indexdef(i.oid), 'i'
 		FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid, t
 		WHERE x.indrelid = t.oid AND NOT x.indisprimary
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.oid)
-		ORDER BY 3 DESC, 1`, table); err != nil {
+		ORDER BY 3 DESC, 1`, table, primaryKey); err != nil {
 		return nil, fmt.Errorf("list indexes of %s: %w", table, err)
 	}
 	qt := d.QuoteIdent(table)
@@ -138,9 +142,19 @@ func (d postgresDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table 
 		}
 	}
 	return func(ctx context.Context) error {
-		// Plain indexes, then unique constraints, then foreign keys, which
-		// may lean on the unique ones.
-		for _, kind := range []string{"i", "u", "f"} {
+		// The builds sort the whole table: give them room (and with it
+		// parallel workers), for this transaction only and just while they
+		// run; the caller's transaction may go on with other work.
+		var prev string
+		if err := tx.QueryRowxContext(ctx, `SELECT current_setting('maintenance_work_mem')`).Scan(&prev); err != nil {
+			return fmt.Errorf("read maintenance_work_mem: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('maintenance_work_mem', $1, true)`, pgIndexBuildMem); err != nil {
+			return fmt.Errorf("set maintenance_work_mem: %w", err)
+		}
+		// The primary key, plain indexes, unique constraints, then foreign
+		// keys, which may lean on the unique ones.
+		for _, kind := range []string{"p", "i", "u", "f"} {
 			for _, o := range objs {
 				if o.Kind != kind {
 					continue
@@ -154,6 +168,31 @@ func (d postgresDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table 
 				}
 			}
 		}
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('maintenance_work_mem', $1, true)`, prev); err != nil {
+			return fmt.Errorf("reset maintenance_work_mem: %w", err)
+		}
 		return nil
 	}, nil
+}
+
+// pgIndexBuildMem is maintenance_work_mem for rebuilding suspended indexes:
+// enough to sort a few million keys in memory, and 32MB per parallel
+// worker. It is server memory, not dhmig's.
+const pgIndexBuildMem = "256MB"
+
+// IsConstraintError on PostgreSQL: SQLSTATE class 23 (integrity
+// constraint violation).
+func (postgresDialect) IsConstraintError(err error) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && pe.Code.Class() == "23"
+}
+
+// BulkTimestamp on PostgreSQL is the UTC text with an explicit +00 zone:
+// right for timestamp columns (which ignore it) and timestamptz ones alike,
+// and far cheaper than the driver formatting a time.Time for each row.
+func (d postgresDialect) BulkTimestamp(t time.Time) any {
+	if b, ok := appendTimestamp(make([]byte, 0, 32), t, "+00"); ok {
+		return string(b)
+	}
+	return d.Timestamp(t) // the driver handles BC and far-future years
 }

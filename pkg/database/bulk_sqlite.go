@@ -2,10 +2,13 @@ package database
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/mattn/go-sqlite3"
 )
 
 // sqliteInsertRows is how many rows one multi-row INSERT carries: enough to
@@ -110,8 +113,9 @@ func (in *sqliteInserter) Close() error {
 // SuspendIndexes on SQLite drops the named indexes (those with SQL in
 // sqlite_master) and re-runs their CREATE statements afterwards. Indexes
 // SQLite makes for UNIQUE and PRIMARY KEY constraints cannot be dropped and
-// stay; foreign keys are part of the table and stay too.
-func (d sqliteDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string) (func(context.Context) error, error) {
+// stay (primaryKey changes nothing); foreign keys are part of the table and
+// stay too.
+func (d sqliteDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string, _ bool) (func(context.Context) error, error) {
 	var idx []struct {
 		Name string `db:"name"`
 		SQL  string `db:"sql"`
@@ -133,4 +137,18 @@ func (d sqliteDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table st
 		}
 		return nil
 	}, nil
+}
+
+// IsConstraintError on SQLite: SQLITE_CONSTRAINT in any of its forms.
+func (sqliteDialect) IsConstraintError(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
+}
+
+// BulkTimestamp on SQLite is Timestamp, made without time.Format.
+func (d sqliteDialect) BulkTimestamp(t time.Time) any {
+	if b, ok := appendTimestamp(make([]byte, 0, 32), t, ""); ok {
+		return string(b)
+	}
+	return d.Timestamp(t)
 }

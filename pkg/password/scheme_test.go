@@ -76,3 +76,39 @@ func TestCost(t *testing.T) {
 		}
 	}
 }
+
+// TestIsBcryptMatchesRegexp checks the hand-written whitelist against the
+// regexp that states it, on every single-byte change of valid hashes and on
+// every length around 60.
+func TestIsBcryptMatchesRegexp(t *testing.T) {
+	bases := []string{
+		"$2a$04$" + strings.Repeat("a", 53),
+		"$2b$12$./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012",
+		"$2y$31$" + strings.Repeat("9", 53),
+		"$2b$19$" + strings.Repeat("Z", 53),
+	}
+	checked, accepted := 0, 0
+	check := func(h string) {
+		checked++
+		want := bcryptRE.MatchString(h)
+		if want {
+			accepted++
+		}
+		if got := isBcrypt(h); got != want {
+			t.Fatalf("isBcrypt(%q) = %v, regexp says %v", h, got, want)
+		}
+	}
+	for _, b := range bases {
+		for i := 0; i < len(b); i++ {
+			for c := 0; c < 256; c++ {
+				check(b[:i] + string([]byte{byte(c)}) + b[i+1:])
+			}
+		}
+		for n := 0; n <= len(b)+2; n++ {
+			check((b + "aa")[:n])
+		}
+	}
+	if accepted < 1000 || accepted == checked {
+		t.Errorf("checked %d, accepted %d: the cases do not exercise both sides", checked, accepted)
+	}
+}

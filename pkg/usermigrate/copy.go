@@ -2,11 +2,11 @@ package usermigrate
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
@@ -26,114 +26,235 @@ const (
 	StatusPendingVerification = "pending_verification"
 )
 
-// writer batches the rows of one copy.
+// writer holds the inserters of one copy.
 type writer struct {
 	auth, umap, rejects database.Inserter
-	authRows, mapRows   [][]any
-	rejectRows          [][]any
 }
 
-// copy walks the source again. It always writes the rejects report; with
-// write it also fills auth_users, dhmig_user_map and dhmig_rejects.
+func (r *runner) newWriter(rejectsTable string, rejectCols []string) (*writer, error) {
+	ctx, d, tx := r.ctx, r.d, r.tx
+	w := &writer{}
+	var err error
+	if w.auth, err = d.NewInserter(ctx, tx, "auth_users", authColumns); err != nil {
+		return nil, err
+	}
+	if w.umap, err = d.NewInserter(ctx, tx, "dhmig_user_map", mapColumns); err != nil {
+		w.close()
+		return nil, err
+	}
+	if w.rejects, err = d.NewInserter(ctx, tx, rejectsTable, rejectCols); err != nil {
+		w.close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *writer) close() {
+	for _, in := range []database.Inserter{w.auth, w.umap, w.rejects} {
+		if in != nil {
+			in.Close()
+		}
+	}
+}
+
+// write stores a batch's rows.
+func (w *writer) write(ctx context.Context, b *batch) error {
+	if err := w.auth.Insert(ctx, b.auth); err != nil {
+		return fmt.Errorf("insert into auth_users: %w", err)
+	}
+	if err := w.umap.Insert(ctx, b.umap); err != nil {
+		return fmt.Errorf("insert into dhmig_user_map: %w", err)
+	}
+	if err := w.rejects.Insert(ctx, b.rejects); err != nil {
+		return fmt.Errorf("insert rejected rows: %w", err)
+	}
+	return nil
+}
+
+// rowMaker turns a mapped row and its decision into the values of its
+// auth_users and dhmig_user_map rows. Values that are the same for every
+// row are converted once.
+type rowMaker struct {
+	d                              database.Dialect
+	o                              *Options
+	temps                          *password.TempSource
+	now, roles                     any
+	notLocked, tempFlag, copiedVal any
+	tempScheme                     string
+}
+
+func newRowMaker(d database.Dialect, o *Options, temps *password.TempSource) *rowMaker {
+	k := &rowMaker{d: d, o: o, temps: temps, now: d.BulkTimestamp(o.Now), roles: once(d.Roles([]string{"user"})),
+		notLocked: once(d.Bool(false)), tempFlag: once(d.Bool(true)), copiedVal: once(d.Bool(false)), tempScheme: "bcrypt_temp"}
+	if o.DryRun || o.TempPasswords == password.TempSealed {
+		k.tempScheme = "bcrypt_sealed"
+	}
+	return k
+}
+
+// once converts a driver.Valuer (say, a PostgreSQL array) to its driver
+// value up front, so the driver does not redo it for every row.
+func once(v any) any {
+	if vr, ok := v.(driver.Valuer); ok {
+		if dv, err := vr.Value(); err == nil {
+			return dv
+		}
+	}
+	return v
+}
+
+// add appends the row's auth_users and dhmig_user_map values to b.
+func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error {
+	hash, scheme, temp := m.hash, string(password.SchemeBcrypt), k.copiedVal
+	switch s {
+	case stTemp, stReset:
+		h, err := k.temps.Next(ctx)
+		if err != nil {
+			return err
+		}
+		hash, scheme, temp = h, k.tempScheme, k.tempFlag
+	case stKeep:
+		scheme = string(m.scheme)
+	}
+	st, verified := StatusPendingVerification, any(nil)
+	created := k.d.BulkTimestamp(m.createdAt)
+	if m.active {
+		st, verified = StatusActive, created
+	}
+	userID, err := uuid.NewV7()
+	if err != nil {
+		return fmt.Errorf("user id: %w", err)
+	}
+	id := userID.String()
+	a := values(&b.authVals, len(authColumns))
+	a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10] =
+		id, m.email, m.username, hash, st, k.roles, k.notLocked, 0, created, k.now, verified
+	u := values(&b.mapVals, len(mapColumns))
+	u[0], u[1], u[2], u[3], u[4], u[5] = m.id, id, temp, scheme, k.now, k.o.RunID
+	b.auth = append(b.auth, a)
+	b.umap = append(b.umap, u)
+	return nil
+}
+
+// suspendIndexes drops the indexes and constraints of the tables the copy
+// fills when the load dwarfs what they hold, so that each is built once
+// after the load; the returned function rebuilds them (a duplicate then
+// fails the build). loading is how many rows the copy may write.
+//
+// auth_users qualifies when it holds less than a fifth of what is loaded
+// (empty, or a few accounts made by hand before the first migration): the
+// rebuild then costs less than maintaining every index row by row. The
+// price is the lock: dropping a constraint locks the table against readers
+// until the transaction ends, which an initial migration can afford and an
+// incremental catch-up run (few new rows, a live application) does not
+// pay. dhmig_user_map qualifies when it is empty.
+func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, error) {
+	type suspend struct {
+		table string
+		pk    bool
+	}
+	var tables []suspend
+	if loading > 0 && r.target.authRows*4 < loading {
+		// Its primary key stays: the ids are UUIDv7, in creation order, so
+		// each lands at the end of the index, cheaper than a rebuild.
+		tables = append(tables, suspend{"auth_users", false})
+		r.res.BulkLoad = true
+	}
+	if r.target.mapEmpty && loading > 0 {
+		// Legacy ids (text) come in no index order: build the key after.
+		tables = append(tables, suspend{"dhmig_user_map", true})
+	}
+	var restores []func(context.Context) error
+	for _, t := range tables {
+		restore, err := r.d.SuspendIndexes(r.ctx, r.tx, t.table, t.pk)
+		if err != nil {
+			return nil, err
+		}
+		restores = append(restores, restore)
+	}
+	return func(ctx context.Context) error {
+		built := time.Now()
+		for _, restore := range restores {
+			if err := restore(ctx); err != nil {
+				return fmt.Errorf("build indexes after the load: %w", err)
+			}
+		}
+		if len(restores) > 0 {
+			r.o.Logger.Debug("indexes built", "seconds", time.Since(built).Seconds())
+		}
+		return nil
+	}, nil
+}
+
+// copy walks the source again after the preflight. It always writes the
+// rejects report; with write it also fills auth_users, dhmig_user_map and
+// dhmig_rejects.
 func (r *runner) copy(cur database.Cursor, write bool) error {
-	ctx, o, d := r.ctx, r.o, r.d
+	ctx, o := r.ctx, r.o
 	total := int64(len(r.st))
-	var w writer
-	var temps *password.TempSource
+	var w *writer
+	var k *rowMaker
+	restore := func(context.Context) error { return nil }
 	if write {
 		if _, err := r.tx.ExecContext(ctx, `DELETE FROM dhmig_rejects`); err != nil {
 			return fmt.Errorf("clear dhmig_rejects: %w", err)
 		}
-		if len(r.authEmails) == 0 && r.res.Migrated > 0 {
-			// auth_users is empty (and so is dhmig_user_map, which cascades
-			// from it): load without indexes, build them once at the end.
-			for _, t := range []string{"auth_users", "dhmig_user_map"} {
-				restore, err := d.SuspendIndexes(ctx, r.tx, t)
-				if err != nil {
-					return err
-				}
-				r.restores = append(r.restores, restore)
-			}
-			r.res.BulkLoad = true
-		}
 		var err error
-		if w.auth, err = d.NewInserter(ctx, r.tx, "auth_users", authColumns); err != nil {
+		if restore, err = r.suspendIndexes(r.res.Migrated); err != nil {
 			return err
 		}
-		defer w.auth.Close()
-		if w.umap, err = d.NewInserter(ctx, r.tx, "dhmig_user_map", mapColumns); err != nil {
+		if w, err = r.newWriter("dhmig_rejects", rejectColumns); err != nil {
 			return err
 		}
-		defer w.umap.Close()
-		if w.rejects, err = d.NewInserter(ctx, r.tx, "dhmig_rejects", rejectColumns); err != nil {
-			return err
-		}
-		defer w.rejects.Close()
+		defer w.close()
 		mode := o.TempPasswords
 		if o.DryRun {
 			mode = password.TempSealed
 		}
-		if temps, err = password.NewTempSource(ctx, mode, o.BcryptCost, r.temps, o.Workers); err != nil {
+		temps, err := password.NewTempSource(ctx, mode, o.BcryptCost, r.temps, o.Workers)
+		if err != nil {
 			return err
 		}
 		defer temps.Close()
+		k = newRowMaker(r.d, o, temps)
 	}
 
-	now := d.Timestamp(o.Now)
-	roles := d.Roles([]string{"user"})
-	notLocked, tempFlag, copiedFlag := d.Bool(false), d.Bool(true), d.Bool(false)
-	tempScheme := "bcrypt_temp"
-	if o.DryRun || o.TempPasswords == password.TempSealed {
-		tempScheme = "bcrypt_sealed"
-	}
-	var row legacyRow
 	var ord int64
-	err := cur.Each(ctx, o.BatchSize, func(rows *sqlx.Rows) error {
-		if err := row.scan(rows); err != nil {
-			return fmt.Errorf("read %s: %w", o.SourceTable, err)
-		}
-		if ord >= total {
-			return fmt.Errorf("source table %s changed during the run (more rows on the second read): nothing was written", o.SourceTable)
-		}
-		s := r.st[ord]
-		ord++
-		m := mapRow(&row, o)
-		if s.rejected() {
-			return r.rejectRow(&w, &row, &m, s, write)
-		}
-		if !write {
-			return nil
-		}
-		hash, scheme, temp := m.hash, string(password.SchemeBcrypt), copiedFlag
-		switch s {
-		case stTemp, stReset:
-			h, err := temps.Next(ctx)
-			if err != nil {
-				return err
+	work := func(b *batch) error {
+		for i := range b.rows {
+			row := &b.rows[i]
+			if ord >= total {
+				return fmt.Errorf("source table %s changed during the run (more rows on the second read): nothing was written", o.SourceTable)
 			}
-			hash, scheme, temp = h, tempScheme, tempFlag
-		case stKeep:
-			scheme = string(m.scheme)
+			s := r.st[ord]
+			ord++
+			m := mapRow(row, o)
+			if s.rejected() {
+				line := r.rejectLine(row, &m, s)
+				if write && row.ID.Valid {
+					b.rejects = append(b.rejects, []any{row.ID.String, line.Code, line.Field, o.RunID})
+				}
+				if err := r.report.write(line); err != nil {
+					return err
+				}
+				continue
+			}
+			if write {
+				if err := k.add(ctx, b, &m, s); err != nil {
+					return err
+				}
+			}
 		}
-		st, verified := StatusPendingVerification, any(nil)
-		if m.active {
-			st, verified = StatusActive, d.Timestamp(m.createdAt)
-		}
-		userID, err := uuid.NewV7()
-		if err != nil {
-			return fmt.Errorf("user id: %w", err)
-		}
-		w.authRows = append(w.authRows, []any{userID.String(), m.email, m.username, hash, st, roles, notLocked, 0,
-			d.Timestamp(m.createdAt), now, verified})
-		w.mapRows = append(w.mapRows, []any{m.id, userID.String(), temp, scheme, now, o.RunID})
 		return nil
-	}, func() error {
+	}
+	store := func(b *batch) error {
 		if write {
-			if err := w.flush(ctx); err != nil {
-				return err
-			}
+			return w.write(ctx, b)
 		}
-		r.progress("copy", ord, total)
+		return nil
+	}
+	err := pipeline(ctx, cur, o.SourceTable, o.BatchSize, work, store, func(n int64) error {
+		r.progress("copy", n, total)
 		return ctx.Err()
 	})
 	if err != nil {
@@ -142,20 +263,12 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 	if ord != total {
 		return fmt.Errorf("source table %s changed during the run (%d rows on the second read, %d on the first)", o.SourceTable, ord, total)
 	}
-	built := time.Now()
-	defer func() { o.Logger.Debug("indexes built", "seconds", time.Since(built).Seconds()) }()
-	for _, restore := range r.restores {
-		if err := restore(ctx); err != nil {
-			return fmt.Errorf("build indexes after the load: %w", err)
-		}
-	}
-	r.restores = nil
-	return nil
+	return restore(ctx)
 }
 
-// rejectRow reports a rejected row and, when writing, queues it for
-// dhmig_rejects (a row without an id can only be reported).
-func (r *runner) rejectRow(w *writer, row *legacyRow, m *mapped, s status, write bool) error {
+// rejectLine is the report line of a rejected row (a row without an id can
+// only be reported, not recorded in dhmig_rejects).
+func (r *runner) rejectLine(row *legacyRow, m *mapped, s status) RejectLine {
 	line := RejectLine{Code: s.code(), Field: s.field(), ConflictsWith: s.against(), RunID: r.o.RunID}
 	if row.ID.Valid {
 		id := row.ID.String
@@ -165,25 +278,5 @@ func (r *runner) rejectRow(w *writer, row *legacyRow, m *mapped, s status, write
 		line.HashScheme = string(m.scheme)
 	}
 	r.o.Logger.Debug("rejected", "legacy_id", row.ID.String, "code", line.Code, "field", line.Field)
-	if err := r.report.write(line); err != nil {
-		return err
-	}
-	if write && row.ID.Valid {
-		w.rejectRows = append(w.rejectRows, []any{row.ID.String, line.Code, line.Field, r.o.RunID})
-	}
-	return nil
-}
-
-func (w *writer) flush(ctx context.Context) error {
-	if err := w.auth.Insert(ctx, w.authRows); err != nil {
-		return fmt.Errorf("insert into auth_users: %w", err)
-	}
-	if err := w.umap.Insert(ctx, w.mapRows); err != nil {
-		return fmt.Errorf("insert into dhmig_user_map: %w", err)
-	}
-	if err := w.rejects.Insert(ctx, w.rejectRows); err != nil {
-		return fmt.Errorf("insert into dhmig_rejects: %w", err)
-	}
-	w.authRows, w.mapRows, w.rejectRows = w.authRows[:0], w.mapRows[:0], w.rejectRows[:0]
-	return nil
+	return line
 }

@@ -8,8 +8,12 @@
 // rolls it back for a dry run; the migrate command runs it beside schema and
 // verify in its own transaction.
 //
-// Memory stays flat as the table grows: rows are streamed twice through a
-// database cursor, and between the passes only compact per-row keys (64-bit
-// hashes of the canonical email and username, the creation time and the
-// row's position) are held to find conflicts.
+// Memory stays flat as the table grows. Clean data (the common case) is
+// read once through a database cursor and written as it is read, inside a
+// savepoint, with the unique constraints of auth_users standing in for the
+// conflict search (fast.go). Anything else takes the careful path: a
+// preflight stages the canonical keys of every row in a temporary table,
+// where the database finds the conflict groups (conflicts.go), then a second
+// read writes what was decided; between the passes one status byte per row
+// is all that stays in Go. See docs/performance.md for the figures.
 package usermigrate

@@ -146,7 +146,7 @@ type Options struct {
 	Logger *slog.Logger
 
 	// BatchSize is how many rows are fetched and written at a time
-	// (default 5000).
+	// (default 2000: three batches are in flight at a time).
 	BatchSize int
 }
 
@@ -209,7 +209,7 @@ func (o *Options) normalize() error {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.BatchSize <= 0 {
-		o.BatchSize = 5000
+		o.BatchSize = 2000
 	}
 	return nil
 }

@@ -41,8 +41,9 @@ type Result struct {
 	SealedWouldSave         bool    `json:"sealed_would_save"`
 	HashingSimulated        bool    `json:"hashing_simulated"`
 
-	// BulkLoad is true when auth_users was empty, so its indexes and
-	// constraints were rebuilt once after the load.
+	// BulkLoad is true when auth_users was empty (or held less than a fifth
+	// of the rows loaded), so its indexes and constraints were rebuilt once
+	// after the load.
 	BulkLoad bool `json:"bulk_load"`
 
 	DurationSeconds float64 `json:"duration_seconds"`

@@ -2,7 +2,6 @@ package usermigrate
 
 import (
 	"database/sql"
-	"hash/maphash"
 	"regexp"
 	"strconv"
 	"strings"
@@ -183,21 +182,4 @@ func parseBool(v any) (b, ok bool) {
 		}
 	}
 	return false, false
-}
-
-// keyer hashes canonical forms to 64-bit keys for conflict detection. A
-// collision (about 1 in 10^7 at a million rows) can only reject a row as a
-// conflict, never lose or merge one.
-type keyer struct{ seed maphash.Seed }
-
-func newKeyer() keyer { return keyer{seed: maphash.MakeSeed()} }
-
-// email keys are case-insensitive whatever --email-case stores: the app
-// looks users up by lowercase email.
-func (k keyer) email(stored string) uint64 {
-	return maphash.String(k.seed, strings.ToLower(strings.TrimSpace(stored)))
-}
-
-func (k keyer) username(stored string) uint64 {
-	return maphash.String(k.seed, strings.TrimSpace(stored))
 }

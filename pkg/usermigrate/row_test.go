@@ -96,25 +96,38 @@ func TestOptionsNormalize(t *testing.T) {
 	}
 }
 
-func TestResolveConflicts(t *testing.T) {
+func TestResolver(t *testing.T) {
 	// Rows 0 and 1 share an email (1 is older), 2 and 3 a username (equal
-	// times: the lower position wins), 4 an existing user's email.
-	entries := []entry{
-		{email: 10, username: 100, created: 5, ord: 0},
-		{email: 10, username: 101, created: 4, ord: 1},
-		{email: 11, username: 102, created: 7, ord: 2},
-		{email: 12, username: 102, created: 7, ord: 3},
-		{email: 13, username: 104, created: 1, ord: 4},
-	}
+	// times: the lower position wins), 4 an existing user's email, 5 is
+	// already rejected and so does not count in its group. The members come
+	// in (key, created_at, position) order, as the conflict query sends them.
+	emails := []struct {
+		ord   uint32
+		key   string
+		taken bool
+	}{{1, "a", false}, {0, "a", false}, {4, "d", true}}
+	usernames := []struct {
+		ord   uint32
+		key   string
+		taken bool
+	}{{2, "u", false}, {3, "u", false}, {5, "v", false}, {0, "v", false}}
 	for _, tc := range []struct {
 		policy ConflictPolicy
 		want   []string
 	}{
-		{ConflictSkip, []string{CodeConflictEmail, "", "", CodeConflictUsername, CodeConflictEmail}},
-		{ConflictFail, []string{CodeConflictEmail, CodeConflictEmail, CodeConflictUsername, CodeConflictUsername, CodeConflictEmail}},
+		{ConflictSkip, []string{CodeConflictEmail, "", "", CodeConflictUsername, CodeConflictEmail, CodeMissingEmail}},
+		{ConflictFail, []string{CodeConflictEmail, CodeConflictEmail, CodeConflictUsername, CodeConflictUsername, CodeConflictEmail, CodeMissingEmail}},
 	} {
-		st := make([]status, len(entries))
-		resolveConflicts(append([]entry(nil), entries...), st, []uint64{13}, nil, tc.policy)
+		st := make([]status, 6)
+		st[5] = reject(CodeMissingEmail, "")
+		v := resolver{st: st, policy: tc.policy, code: CodeConflictEmail}
+		for _, e := range emails {
+			v.add(e.ord, e.key, e.taken)
+		}
+		v = resolver{st: st, policy: tc.policy, code: CodeConflictUsername}
+		for _, u := range usernames {
+			v.add(u.ord, u.key, u.taken)
+		}
 		for i, s := range st {
 			got := ""
 			if s.rejected() {
@@ -124,8 +137,8 @@ func TestResolveConflicts(t *testing.T) {
 				t.Errorf("%s: row %d = %q, want %q", tc.policy, i, got, tc.want[i])
 			}
 		}
-		if st[4].against() != "auth_users" {
-			t.Errorf("row 4 conflicts with %q", st[4].against())
+		if st[4].against() != "auth_users" || st[1].rejected() && st[1].against() != "legacy_users" {
+			t.Errorf("row 4 conflicts with %q, row 1 with %q", st[4].against(), st[1].against())
 		}
 	}
 }

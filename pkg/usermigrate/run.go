@@ -21,8 +21,10 @@ const sealedHint = 10 * time.Second
 
 // Run migrates the legacy rows not yet in dhmig_user_map into auth_users on
 // ex, which must be a transaction (*sqlx.Tx) the caller owns: Run never
-// begins, commits or rolls back. It streams the source twice: a preflight
-// that classifies every row, then the copy.
+// begins, commits or rolls back. Clean data is migrated in one streaming
+// pass (see fast.go); data with conflicts, fail-policy rejections or bcrypt
+// temporary passwords takes the careful path: a preflight that classifies
+// every row, then the copy.
 //
 // When a fail policy rejects rows, Run writes only the rejects report and
 // returns the Result with an error wrapping ErrRejected (exit 3); the
@@ -49,7 +51,7 @@ func Run(ctx context.Context, ex database.Executor, d database.Dialect, opts Opt
 		OnConflict: opts.OnConflict, UnsupportedHash: opts.UnsupportedHash, EmailCase: opts.EmailCase,
 		TempMode: string(opts.TempPasswords), BcryptCost: opts.BcryptCost,
 	}
-	r := &runner{ctx: ctx, tx: tx, d: d, o: &opts, res: &res, keys: newKeyer(), report: newReportWriter(opts.Rejects)}
+	r := &runner{ctx: ctx, tx: tx, d: d, o: &opts, res: &res, report: newReportWriter(opts.Rejects)}
 	err := r.run()
 	res.DurationSeconds = time.Since(start).Seconds()
 	if considered := res.Migrated + res.Rejected; res.DurationSeconds > 0 {
@@ -71,16 +73,13 @@ type runner struct {
 	d      database.Dialect
 	o      *Options
 	res    *Result
-	keys   keyer
 	report *reportWriter
 
-	q          queries
-	authEmails []uint64
-	authUsers  []uint64
-	st         []status // per source position
-	fatal      int64    // rejections that stop the run
-	restores   []func(context.Context) error
-	temps      int64 // rows that need a temporary password
+	q      queries
+	target targetState
+	st     []status // per source position (careful path only): 1 byte a row
+	fatal  int64    // rejections that stop the run
+	temps  int64    // rows that need a temporary password
 }
 
 func (r *runner) progress(phase string, done, total int64) {
@@ -98,28 +97,47 @@ func (r *runner) run() error {
 		return err
 	}
 	r.q = buildQueries(r.d, o)
-	if err := r.tx.QueryRowxContext(ctx, r.q.counts).Scan(&res.RowsRead, &res.AlreadyMigrated); err != nil {
-		return fmt.Errorf("count %s: %w", o.SourceTable, err)
-	}
 	var err error
-	if r.authEmails, r.authUsers, err = authKeys(ctx, r.tx, r.keys); err != nil {
+	if r.target, err = readTarget(ctx, r.tx); err != nil {
 		return err
 	}
-	o.Logger.Debug("preflight", "source", o.SourceTable, "rows", res.RowsRead,
-		"already_migrated", res.AlreadyMigrated, "auth_users", len(r.authEmails))
-
-	query := r.q.rows
-	if len(r.authEmails) == 0 {
-		// dhmig_user_map cascades from auth_users, so it is empty too; the
-		// cursor must not touch it, or PostgreSQL refuses to suspend its
-		// indexes for the bulk load.
-		query = r.q.all
+	count := r.q.counts
+	if r.target.mapEmpty {
+		count = r.q.countAll
 	}
-	cur, err := r.d.OpenCursor(ctx, r.tx, query)
+	if err := r.tx.QueryRowxContext(ctx, count).Scan(&res.RowsRead, &res.AlreadyMigrated); err != nil {
+		return fmt.Errorf("count %s: %w", o.SourceTable, err)
+	}
+	o.Logger.Debug("preflight", "source", o.SourceTable, "rows", res.RowsRead,
+		"already_migrated", res.AlreadyMigrated, "auth_users", r.target.authRows, "auth_canonical", r.target.canonical)
+
+	if o.EmailCase == EmailLower && r.target.canonical {
+		phase := time.Now()
+		done, why, err := r.fastPass()
+		if err != nil {
+			return err
+		}
+		if done {
+			o.Logger.Debug("one-pass copy done", "seconds", time.Since(phase).Seconds())
+			return nil
+		}
+		o.Logger.Debug("one-pass copy abandoned, taking the careful path", "reason", why, "seconds", time.Since(phase).Seconds())
+		r.resetCounts()
+	}
+	return r.careful()
+}
+
+// careful is the two-pass path: a preflight that decides every row (its
+// keys go to a temporary table where conflicts are found set-based), then a
+// copy that writes what was decided, or only the report when a fail policy
+// rejected rows.
+func (r *runner) careful() error {
+	o, res := r.o, r.res
+	cur, err := r.d.OpenCursor(r.ctx, r.tx, r.q.source(r.target.mapEmpty))
 	if err != nil {
 		return fmt.Errorf("read %s: %w", o.SourceTable, err)
 	}
-	defer cur.Close(context.WithoutCancel(ctx))
+	defer cur.Close(context.WithoutCancel(r.ctx))
 
 	phase := time.Now()
 	if err := r.preflight(cur); err != nil {
@@ -134,80 +152,68 @@ func (r *runner) run() error {
 		if err := r.copy(cur, false); err != nil {
 			return err
 		}
-		return fmt.Errorf("%w: %d of %d rows (%s); nothing was written — see the rejects report, fix the data or choose --on-conflict skip / --unsupported-hash reset|keep",
-			ErrRejected, res.Rejected, res.RowsRead-res.AlreadyMigrated, codeSummary(res.RejectedByCode))
+		return r.rejectedError()
 	}
 	if err := r.copy(cur, true); err != nil {
 		return err
 	}
-	res.Outcome = OutcomeMigrated
-	if res.Migrated == 0 {
-		res.Outcome = OutcomeNothing
-	}
+	r.setOutcome()
 	return nil
 }
 
-// preflight walks the source once and decides every row.
-func (r *runner) preflight(cur database.Cursor) error {
-	total := r.res.RowsRead - r.res.AlreadyMigrated
-	entries := make([]entry, 0, max(total, 0))
-	r.st = make([]status, 0, max(total, 0))
-	var row legacyRow
-	var prevID string
-	var havePrev bool
-	err := cur.Each(r.ctx, r.o.BatchSize, func(rows *sqlx.Rows) error {
-		if err := row.scan(rows); err != nil {
-			return fmt.Errorf("read %s: %w", r.o.SourceTable, err)
-		}
-		if len(r.st) == math.MaxUint32 {
-			return fmt.Errorf("source table %s has more than %d rows to migrate: migrate it in parts", r.o.SourceTable, math.MaxUint32)
-		}
-		ord := uint32(len(r.st))
-		m := mapRow(&row, r.o)
-		if m.problem == "" && havePrev && m.id == prevID {
-			m.problem = CodeDuplicateID
-		}
-		prevID, havePrev = m.id, row.ID.Valid
-		if m.problem != "" {
-			r.st = append(r.st, reject(m.problem, ""))
-			return nil
-		}
-		r.st = append(r.st, m.decide(r.o))
-		entries = append(entries, entry{email: r.keys.email(m.email), username: r.keys.username(m.username),
-			created: m.createdAt.UnixNano(), ord: ord})
-		return nil
-	}, func() error {
-		r.progress("preflight", int64(len(r.st)), total)
-		return r.ctx.Err()
-	})
-	if err != nil {
-		return err
-	}
-	resolveConflicts(entries, r.st, r.authEmails, r.authUsers, r.o.OnConflict)
-	return nil
+func (r *runner) rejectedError() error {
+	res := r.res
+	return fmt.Errorf("%w: %d of %d rows (%s); nothing was written — see the rejects report, fix the data or choose --on-conflict skip / --unsupported-hash reset|keep",
+		ErrRejected, res.Rejected, res.RowsRead-res.AlreadyMigrated, codeSummary(res.RejectedByCode))
 }
 
-// tally fills the result's counts from the decisions.
-func (r *runner) tally() {
+func (r *runner) setOutcome() {
+	r.res.Outcome = OutcomeMigrated
+	if r.res.Migrated == 0 {
+		r.res.Outcome = OutcomeNothing
+	}
+}
+
+// resetCounts forgets what an abandoned one-pass attempt counted.
+func (r *runner) resetCounts() {
+	res := r.res
+	res.Migrated, res.Rejected, res.TempPasswords, res.KeptUnsupported, res.BulkLoad = 0, 0, 0, 0, false
+	res.RejectedByCode = map[string]int64{}
+	r.fatal, r.temps = 0, 0
+}
+
+// count adds one decided row to the result's counts.
+func (r *runner) count(s status) {
 	res, o := r.res, r.o
-	for _, s := range r.st {
-		switch {
-		case s.rejected():
-			res.Rejected++
-			res.RejectedByCode[s.code()]++
-			if fatal(s.code(), o.OnConflict, o.UnsupportedHash) {
-				r.fatal++
-			}
-		case s == stTemp || s == stReset:
-			res.Migrated++
-			r.temps++
-		case s == stKeep:
-			res.Migrated++
-			res.KeptUnsupported++
-		default:
-			res.Migrated++
+	switch {
+	case s.rejected():
+		res.Rejected++
+		res.RejectedByCode[s.code()]++
+		if fatal(s.code(), o.OnConflict, o.UnsupportedHash) {
+			r.fatal++
 		}
+	case s == stTemp || s == stReset:
+		res.Migrated++
+		r.temps++
+	case s == stKeep:
+		res.Migrated++
+		res.KeptUnsupported++
+	default:
+		res.Migrated++
 	}
+}
+
+// tally fills the result's counts from the preflight's decisions.
+func (r *runner) tally() {
+	for _, s := range r.st {
+		r.count(s)
+	}
+	r.finishCounts()
+}
+
+// finishCounts adds the temporary-password figures and the hashing estimate.
+func (r *runner) finishCounts() {
+	res, o := r.res, r.o
 	res.TempPasswords = r.temps
 	if o.TempPasswords == password.TempBcrypt && r.temps > 0 {
 		est := password.EstimateBcrypt(o.BcryptCost, r.temps, o.Workers)

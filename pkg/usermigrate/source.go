@@ -49,9 +49,10 @@ func checkSource(ctx context.Context, d database.Dialect, q sqlx.QueryerContext,
 // queries builds the statements over the source: identifiers validated and
 // quoted, no values spliced in.
 type queries struct {
-	counts string // total rows, rows already in dhmig_user_map
-	rows   string // unmigrated rows in id order
-	all    string // every row in id order, for an empty dhmig_user_map
+	counts   string // total rows, rows already in dhmig_user_map
+	countAll string // the same for an empty dhmig_user_map
+	rows     string // unmigrated rows in id order
+	all      string // every row in id order, for an empty dhmig_user_map
 }
 
 func buildQueries(d database.Dialect, o *Options) queries {
@@ -63,31 +64,58 @@ func buildQueries(d database.Dialect, o *Options) queries {
 		`, s.` + q(c.CreatedAt) + `, s.` + q(c.IsActive) + ` FROM ` + src + ` s`
 	order := ` ORDER BY s.` + q(c.ID)
 	return queries{
-		counts: `SELECT COUNT(*), COUNT(m.legacy_id) FROM ` + src + ` s LEFT JOIN dhmig_user_map m ON m.legacy_id = ` + id,
-		rows:   cols + ` WHERE NOT EXISTS (SELECT 1 FROM dhmig_user_map m WHERE m.legacy_id = ` + id + `)` + order,
-		all:    cols + order,
+		counts:   `SELECT COUNT(*), COUNT(m.legacy_id) FROM ` + src + ` s LEFT JOIN dhmig_user_map m ON m.legacy_id = ` + id,
+		countAll: `SELECT COUNT(*), 0 FROM ` + src,
+		rows:     cols + ` WHERE NOT EXISTS (SELECT 1 FROM dhmig_user_map m WHERE m.legacy_id = ` + id + `)` + order,
+		all:      cols + order,
 	}
 }
 
-// authKeys reads the keys of the users already in auth_users, sorted.
-func authKeys(ctx context.Context, q sqlx.QueryerContext, k keyer) (emails, users []uint64, err error) {
+// source is the query over the rows to migrate. With an empty
+// dhmig_user_map it must not mention that table: PostgreSQL refuses to
+// suspend the indexes of a table an open cursor uses.
+func (q queries) source(mapEmpty bool) string {
+	if mapEmpty {
+		return q.all
+	}
+	return q.rows
+}
+
+// targetState is what the run needs to know about the tables it writes.
+type targetState struct {
+	authRows int64
+	// canonical: every auth user's email and username equal their canonical
+	// forms, so the unique constraints on auth_users catch exactly the
+	// conflicts the canonical comparison would (see fast.go).
+	canonical bool
+	mapEmpty  bool
+}
+
+// readTarget streams auth_users once, holding nothing per row.
+func readTarget(ctx context.Context, q sqlx.QueryerContext) (targetState, error) {
+	t := targetState{canonical: true}
 	rows, err := q.QueryxContext(ctx, `SELECT email, username FROM auth_users`)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read auth_users: %w", err)
+		return t, fmt.Errorf("read auth_users: %w", err)
 	}
 	defer rows.Close()
+	var e, u string
 	for rows.Next() {
-		var e, u string
 		if err := rows.Scan(&e, &u); err != nil {
-			return nil, nil, fmt.Errorf("read auth_users: %w", err)
+			return t, fmt.Errorf("read auth_users: %w", err)
 		}
-		emails = append(emails, k.email(e))
-		users = append(users, k.username(u))
+		t.authRows++
+		if t.canonical && (canonEmail(e) != e || canonUsername(u) != u) {
+			t.canonical = false
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("read auth_users: %w", err)
+		return t, fmt.Errorf("read auth_users: %w", err)
 	}
-	slices.Sort(emails)
-	slices.Sort(users)
-	return emails, users, nil
+	var any int
+	if err := q.QueryRowxContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM dhmig_user_map LIMIT 1) t`).Scan(&any); err != nil {
+		return t, fmt.Errorf("read dhmig_user_map: %w", err)
+	}
+	t.mapEmpty = any == 0
+	return t, nil
 }

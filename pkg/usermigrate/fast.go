@@ -1,0 +1,201 @@
+package usermigrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/dhafnckmcp/dhmig/pkg/password"
+)
+
+// The one-pass copy. With --email-case lower every stored email and
+// username is its own canonical form, so when the users already in
+// auth_users are canonical too, the unique constraints on auth_users see
+// exactly the conflicts the preflight would look for: two rows collide in
+// the database if and only if they conflict. Clean data can then be read
+// once and written as it is read, inside a savepoint; the first sign that
+// the careful path is needed abandons the attempt — the savepoint is rolled
+// back, so nothing of it stays — and the careful path starts over:
+//
+//   - a write, or the rebuild of a suspended unique index, collides (a
+//     conflict: its winner and losers are only known after reading all);
+//   - a row is rejected under a fail policy (nothing may be written);
+//   - a bcrypt temporary password is needed (its hashing should start only
+//     once the run is known to go through, with the pool sized up front).
+//
+// Rows rejected for what they hold alone (invalid fields, duplicate ids) do
+// not stop it: they wait in a staging table until the pass is done, then
+// fill dhmig_rejects and the report, in source order as the careful path
+// writes them.
+
+const savepoint = "dhmig_one_pass"
+
+// abandonError stops the one-pass copy; reason is logged.
+type abandonError struct{ reason string }
+
+func (e abandonError) Error() string { return "one-pass copy abandoned: " + e.reason }
+
+var stageRejectColumns = []string{"ord", "legacy_id", "code", "field", "scheme"}
+
+// fastPass tries the one-pass copy. done is false when it was abandoned
+// (why says for what) and the savepoint rolled back.
+func (r *runner) fastPass() (done bool, why string, err error) {
+	ctx, tx := r.ctx, r.tx
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT `+savepoint); err != nil {
+		return false, "", fmt.Errorf("savepoint: %w", err)
+	}
+	err = r.onePass()
+	if err == nil {
+		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT `+savepoint); err != nil {
+			return false, "", fmt.Errorf("release savepoint: %w", err)
+		}
+		return true, "", nil
+	}
+	var ab abandonError
+	switch {
+	case errors.As(err, &ab):
+		why = ab.reason
+	case r.d.IsConstraintError(err):
+		why = "rows collide (conflicts to resolve)"
+		r.o.Logger.Debug("collision", "error", err.Error())
+	default:
+		return false, "", err
+	}
+	// Back to before the attempt: its writes, dropped indexes and staging
+	// table go, and on PostgreSQL the transaction is usable again.
+	rb := context.WithoutCancel(ctx)
+	if _, err := tx.ExecContext(rb, `ROLLBACK TO SAVEPOINT `+savepoint); err != nil {
+		return false, "", fmt.Errorf("roll back the one-pass attempt: %w", err)
+	}
+	if _, err := tx.ExecContext(rb, `RELEASE SAVEPOINT `+savepoint); err != nil {
+		return false, "", fmt.Errorf("release savepoint: %w", err)
+	}
+	return false, why, nil
+}
+
+func (r *runner) onePass() error {
+	ctx, o, d, tx, res := r.ctx, r.o, r.d, r.tx, r.res
+	total := res.RowsRead - res.AlreadyMigrated
+	if _, err := tx.ExecContext(ctx, `DELETE FROM dhmig_rejects`); err != nil {
+		return fmt.Errorf("clear dhmig_rejects: %w", err)
+	}
+	if err := createStage(ctx, tx, stageRejects); err != nil {
+		return err
+	}
+	// On SQLite indexes can only be dropped while no read is open: before
+	// the cursor, rebuilt after it is done.
+	restore, err := r.suspendIndexes(total)
+	if err != nil {
+		return err
+	}
+	w, err := r.newWriter(stageRejects, stageRejectColumns)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	var temps *password.TempSource
+	if o.DryRun || o.TempPasswords == password.TempSealed {
+		if temps, err = password.NewTempSource(ctx, password.TempSealed, o.BcryptCost, 0, o.Workers); err != nil {
+			return err
+		}
+		defer temps.Close()
+	}
+	k := newRowMaker(d, o, temps)
+	cur, err := d.OpenCursor(ctx, tx, r.q.source(r.target.mapEmpty))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", o.SourceTable, err)
+	}
+	// An abandoned attempt's cursor goes with the savepoint.
+
+	var ord int64
+	var prevID string
+	var havePrev bool
+	work := func(b *batch) error {
+		for i := range b.rows {
+			row := &b.rows[i]
+			ord++
+			m := mapRow(row, o)
+			if m.problem == "" && havePrev && m.id == prevID {
+				m.problem = CodeDuplicateID
+			}
+			prevID, havePrev = m.id, row.ID.Valid
+			if m.problem != "" {
+				s := reject(m.problem, "")
+				if fatal(s.code(), o.OnConflict, o.UnsupportedHash) {
+					return abandonError{"rows rejected under a fail policy"}
+				}
+				r.count(s)
+				var id any
+				if row.ID.Valid {
+					id = row.ID.String
+				}
+				b.rejects = append(b.rejects, []any{ord, id, s.code(), s.field(), string(m.scheme)})
+				continue
+			}
+			s := m.decide(o)
+			if (s == stTemp || s == stReset) && temps == nil {
+				return abandonError{"bcrypt temporary passwords to hash"}
+			}
+			r.count(s)
+			if err := k.add(ctx, b, &m, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, work, func(b *batch) error { return w.write(ctx, b) },
+		func(n int64) error {
+			r.progress("copy", n, total)
+			return ctx.Err()
+		})
+	if err != nil {
+		return err
+	}
+	if err := cur.Close(ctx); err != nil {
+		return fmt.Errorf("close cursor: %w", err)
+	}
+	w.close()
+	if err := restore(ctx); err != nil {
+		return err
+	}
+	if err := r.finishRejects(ctx); err != nil {
+		return err
+	}
+	r.finishCounts()
+	res.BulkLoad = res.BulkLoad && res.Migrated > 0
+	r.setOutcome()
+	return nil
+}
+
+// finishRejects moves the staged rejects into dhmig_rejects and the report.
+func (r *runner) finishRejects(ctx context.Context) error {
+	tx, o := r.tx, r.o
+	if r.res.Rejected > 0 {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO dhmig_rejects (legacy_id, code, field, run_id)
+			SELECT legacy_id, code, field, ? FROM `+stageRejects+` WHERE legacy_id IS NOT NULL`), o.RunID); err != nil {
+			return fmt.Errorf("insert into dhmig_rejects: %w", err)
+		}
+		rows, err := tx.QueryxContext(ctx, `SELECT legacy_id, code, scheme FROM `+stageRejects+` ORDER BY ord`)
+		if err != nil {
+			return fmt.Errorf("read staged rejects: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var row legacyRow
+			var code, scheme string
+			if err := rows.Scan(&row.ID, &code, &scheme); err != nil {
+				return fmt.Errorf("read staged rejects: %w", err)
+			}
+			if err := r.report.write(r.rejectLine(&row, &mapped{scheme: password.Scheme(scheme)}, reject(code, ""))); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read staged rejects: %w", err)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	return dropStage(ctx, tx, stageRejects)
+}
