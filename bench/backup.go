@@ -14,6 +14,23 @@ import (
 // benchBackupPostgres times dhmig backup against the bare pg_dump it wraps,
 // same (custom) format; dhmig's time includes checksums and the manifest.
 func benchBackupPostgres(ctx context.Context, c benchConfig, rep *report, url string) error {
+	return benchBackup(ctx, c, rep, url, "backup vs bare pg_dump -Fc", func(dir string) (sample, error) {
+		s, _, err := runTimed(ctx, nil, "pg_dump", "-Fc", "-f", filepath.Join(dir, "bare.dump"), "-d", url)
+		return s, err
+	})
+}
+
+// benchBackupSQLite times dhmig backup against SQLite's online backup API
+// driven directly through the same driver.
+func benchBackupSQLite(ctx context.Context, c benchConfig, rep *report, path string) error {
+	return benchBackup(ctx, c, rep, sqliteURL(path), "backup vs bare SQLite online backup", func(dir string) (sample, error) {
+		return timeFunc(func() error { return bareSQLiteBackup(ctx, path, filepath.Join(dir, "bare.db")) })
+	})
+}
+
+// benchBackup alternates dhmig backup of url with the bare backup, each
+// round into a fresh directory, and reports the median ratio.
+func benchBackup(ctx context.Context, c benchConfig, rep *report, url, what string, bareBackup func(dir string) (sample, error)) error {
 	if !hasCommand(ctx, c.dhmig, "backup") {
 		rep.add("backup vs the bare tool", "not measured", "", "", "", nil)
 		rep.note("this dhmig binary has no \"backup\" command: build one that has it to measure backups")
@@ -21,13 +38,13 @@ func benchBackupPostgres(ctx context.Context, c benchConfig, rep *report, url st
 	}
 	var bare, dh series
 	for round := 0; round < c.rounds; round++ {
-		dir := filepath.Join(c.work, fmt.Sprintf("pgbackup_%d", round))
+		dir := filepath.Join(c.work, fmt.Sprintf("backup_%d", round))
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return err
 		}
 		steps := []func() error{
 			func() error {
-				s, _, err := runTimed(ctx, nil, "pg_dump", "-Fc", "-f", filepath.Join(dir, "bare.dump"), "-d", url)
+				s, err := bareBackup(dir)
 				bare.add(s)
 				return err
 			},
@@ -47,47 +64,7 @@ func benchBackupPostgres(ctx context.Context, c benchConfig, rep *report, url st
 		}
 		os.RemoveAll(dir)
 	}
-	rep.compare("backup vs bare pg_dump -Fc", dh.median(), bare.median(), 1.5)
-	return nil
-}
-
-// benchBackupSQLite times dhmig backup against SQLite's online backup API
-// driven directly through the same driver.
-func benchBackupSQLite(ctx context.Context, c benchConfig, rep *report, path string) error {
-	if !hasCommand(ctx, c.dhmig, "backup") {
-		rep.add("backup vs the bare tool", "not measured", "", "", "", nil)
-		rep.note("this dhmig binary has no \"backup\" command: build one that has it to measure backups")
-		return nil
-	}
-	var bare, dh series
-	for round := 0; round < c.rounds; round++ {
-		dir := filepath.Join(c.work, fmt.Sprintf("sqlbackup_%d", round))
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return err
-		}
-		steps := []func() error{
-			func() error {
-				s, err := timeFunc(func() error { return bareSQLiteBackup(ctx, path, filepath.Join(dir, "bare.db")) })
-				bare.add(s)
-				return err
-			},
-			func() error {
-				s, _, err := runTimed(ctx, nil, c.dhmig, "--database-url", sqliteURL(path), "--backup-dir", filepath.Join(dir, "dhmig"), "--no-progress", "backup")
-				dh.add(s)
-				return err
-			},
-		}
-		if round%2 == 1 {
-			steps[0], steps[1] = steps[1], steps[0]
-		}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return err
-			}
-		}
-		os.RemoveAll(dir)
-	}
-	rep.compare("backup vs bare SQLite online backup", dh.median(), bare.median(), 1.5)
+	rep.compare(what, dh.median(), bare.median(), 1.5)
 	return nil
 }
 
