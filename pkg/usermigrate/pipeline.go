@@ -12,10 +12,10 @@ import (
 // batch is one cursor batch on its way through a pass: the rows as read,
 // then what the pass made of them, ready to write.
 type batch struct {
-	rows                   []legacyRow
-	auth, umap, rejects    [][]any
-	keys                   [][]any
-	authVals, mapVals, tmp []any // backing arrays the rows above slice
+	rows                []legacyRow
+	auth, umap, rejects [][]any
+	keys                [][]any
+	authVals, mapVals   []any // backing arrays the rows above slice
 }
 
 func (b *batch) reset() {
