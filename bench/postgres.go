@@ -8,7 +8,6 @@ import (
 
 	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
-	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
 	sqlfiles "github.com/dhafnckmcp/dhmig/sql"
 )
 
@@ -60,7 +59,7 @@ func (s *pgServer) target(name string) database.Target {
 	return t
 }
 
-func (s *pgServer) url(name string) string { return dbtest.URL(s.target(name)) }
+func (s *pgServer) url(name string) string { return s.target(name).URL() }
 
 func (s *pgServer) create(ctx context.Context, name, template string) error {
 	q := `CREATE DATABASE ` + name

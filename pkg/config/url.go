@@ -86,7 +86,7 @@ func sqliteTarget(raw, p string) (database.Target, error) {
 		return database.Target{}, urlError(raw, "an in-memory database cannot be migrated")
 	}
 	clean := filepath.Clean(p)
-	return database.Target{Kind: database.SQLite, Path: clean, Display: "sqlite:" + clean}, nil
+	return database.Target{Kind: database.SQLite, Path: clean}, nil
 }
 
 func postgresTarget(raw, s string) (database.Target, error) {
@@ -131,7 +131,6 @@ func postgresTarget(raw, s string) (database.Target, error) {
 			t.Params[k] = vs[len(vs)-1]
 		}
 	}
-	t.Display = t.Redacted()
 	return t, nil
 }
 

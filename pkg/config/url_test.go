@@ -35,7 +35,7 @@ func TestParseDatabaseURL(t *testing.T) {
 		{in: "postgresql+psycopg2://u:pw9@h/app", kind: database.Postgres, host: "h", port: 5432, user: "u", password: "pw9", name: "app"},
 		{in: "postgresql+asyncpg://u:p%40ss@h:5433/app", kind: database.Postgres, host: "h", port: 5433, user: "u", password: "p@ss", name: "app"},
 		{in: "POSTGRES://u@h/app", kind: database.Postgres, host: "h", port: 5432, user: "u", name: "app"},
-		{in: "postgres://u@[::1]:5432/app", kind: database.Postgres, host: "::1", port: 5432, user: "u", name: "app"},
+		{in: "postgres://u@[::1]:5432/app", kind: database.Postgres, host: "::1", port: 5432, user: "u", name: "app", display: "postgres://u@[::1]:5432/app"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

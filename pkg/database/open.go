@@ -107,7 +107,7 @@ func postgresDSN(t Target, o OpenOptions) string {
 	if _, ok := t.Params["sslmode"]; !ok {
 		extra["sslmode"] = "prefer" // libpq's and psycopg2's default
 	}
-	return t.url(false, extra)
+	return t.url(withPassword, extra)
 }
 
 // redact hides a secret inside a message.

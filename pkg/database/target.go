@@ -2,8 +2,8 @@ package database
 
 import (
 	"fmt"
+	"net"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -31,8 +31,6 @@ type Target struct {
 	Password string
 	Name     string
 	Params   map[string]string
-	// Display is the password-free form shown to people.
-	Display string
 }
 
 // String is the redacted form, so a Target can be printed safely.
@@ -43,7 +41,7 @@ func (t Target) Redacted() string {
 	if t.Kind == SQLite {
 		return "sqlite:" + t.Path
 	}
-	return t.url(true, nil)
+	return t.url(maskPassword, nil)
 }
 
 // Identity is what makes two targets the same database, without secrets:
@@ -57,19 +55,36 @@ func (t Target) Identity() string {
 
 // URLWithoutPassword is a libpq connection URI for tools such as pg_dump;
 // the password must travel separately (PGPASSWORD).
-func (t Target) URLWithoutPassword() string { return t.url(false, nil) }
+func (t Target) URLWithoutPassword() string { return t.url(omitPassword, nil) }
 
-func (t Target) url(redact bool, extra map[string]string) string {
-	u := url.URL{Scheme: "postgres", Host: t.Host + ":" + strconv.Itoa(t.Port), Path: "/" + t.Name}
-	if t.User != "" {
-		switch {
-		case t.Password != "" && redact:
-			u.User = url.UserPassword(t.User, "xxx")
-		case t.Password != "" && extra != nil: // a driver DSN carries it
-			u.User = url.UserPassword(t.User, t.Password)
-		default:
-			u.User = url.User(t.User)
-		}
+// URL is the full URL, password included, for handing the database to a
+// child process (dhmig itself, in tests and the benchmark). Never print it.
+func (t Target) URL() string {
+	if t.Kind == SQLite {
+		return "sqlite:" + t.Path
+	}
+	return t.url(withPassword, nil)
+}
+
+// passwordMode says what a rendered URL does with the password.
+type passwordMode int
+
+const (
+	omitPassword passwordMode = iota
+	maskPassword
+	withPassword
+)
+
+func (t Target) url(pw passwordMode, extra map[string]string) string {
+	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(t.Host, strconv.Itoa(t.Port)), Path: "/" + t.Name}
+	switch {
+	case t.User == "":
+	case t.Password != "" && pw == maskPassword:
+		u.User = url.UserPassword(t.User, "xxx") // replaced below: url escapes '*'
+	case t.Password != "" && pw == withPassword:
+		u.User = url.UserPassword(t.User, t.Password)
+	default:
+		u.User = url.User(t.User)
 	}
 	q := url.Values{}
 	for k, v := range t.Params {
@@ -78,26 +93,10 @@ func (t Target) url(redact bool, extra map[string]string) string {
 	for k, v := range extra {
 		q.Set(k, v)
 	}
-	u.RawQuery = encodeSorted(q)
+	u.RawQuery = q.Encode() // sorted by key: stable output
 	s := u.String()
-	if redact && t.Password != "" {
+	if pw == maskPassword && t.Password != "" {
 		s = strings.Replace(s, ":xxx@", ":***@", 1)
 	}
 	return s
-}
-
-func encodeSorted(q url.Values) string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(q.Get(k)))
-	}
-	return b.String()
 }

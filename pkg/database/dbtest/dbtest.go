@@ -10,12 +10,8 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
-
-	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // the postgres driver for the admin connection
 
 	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
@@ -75,8 +71,9 @@ func Postgres(t testing.TB) database.Target {
 		t.Fatalf("create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
-		c, err := sqlx.Open("postgres", adminDSN(admin))
+		c, err := database.Open(context.Background(), admin, database.OpenOptions{ConnectTimeout: 10 * time.Second})
 		if err != nil {
+			t.Logf("drop database %s: %v", name, err)
 			return
 		}
 		defer c.Close()
@@ -90,33 +87,11 @@ func Postgres(t testing.TB) database.Target {
 	for k, v := range admin.Params {
 		tg.Params[k] = v
 	}
-	tg.Display = tg.Redacted()
 	return tg
 }
 
-func adminDSN(t database.Target) string {
-	u := "postgres://" + t.User
-	if t.Password != "" {
-		u += ":" + t.Password
-	}
-	return u + "@" + t.Host + ":" + strconv.Itoa(t.Port) + "/" + t.Name + "?sslmode=disable"
-}
-
 // URL renders a target as a URL the dhmig binary accepts, password included.
-func URL(tg database.Target) string {
-	if tg.Kind == database.SQLite {
-		return "sqlite:" + tg.Path
-	}
-	u := "postgres://" + tg.User
-	if tg.Password != "" {
-		u += ":" + tg.Password
-	}
-	u += "@" + tg.Host + ":" + strconv.Itoa(tg.Port) + "/" + tg.Name
-	if m := tg.Params["sslmode"]; m != "" {
-		u += "?sslmode=" + m
-	}
-	return u
-}
+func URL(tg database.Target) string { return tg.URL() }
 
 // Open opens a target for a test and closes it at cleanup.
 func Open(t testing.TB, tg database.Target) *database.DB {
