@@ -113,7 +113,7 @@ func benchPostgres(ctx context.Context, c benchConfig) (*report, error) {
 		return nil, err
 	}
 
-	var base, dh, baseFilled, dhFilled series
+	var copies copySeries
 	var kept string
 	for round := 0; round < c.rounds; round++ {
 		for _, v := range order(round) {
@@ -148,16 +148,7 @@ func benchPostgres(ctx context.Context, c benchConfig) (*report, error) {
 				if err != nil {
 					return nil, err
 				}
-				switch {
-				case v == "baseline" && !prefilled:
-					base.add(s)
-				case v == "baseline":
-					baseFilled.add(s)
-				case !prefilled:
-					dh.add(s)
-				default:
-					dhFilled.add(s)
-				}
+				copies.add(v, prefilled, s)
 				if v == "dhmig" && !prefilled && kept == "" {
 					kept = name
 					continue
@@ -166,15 +157,13 @@ func benchPostgres(ctx context.Context, c benchConfig) (*report, error) {
 			}
 		}
 	}
-	rep.compare("migrate-users, empty auth_users", dh.median(), base.median(), 0.6)
-	rep.compare("migrate-users, auth_users holding rows", dhFilled.median(), baseFilled.median(), 1.0)
-	rep.add("rows/s (dhmig, empty target)", fmt.Sprintf("%.0f", float64(c.rows)/dh.median()), fmt.Sprintf("%.0f", float64(c.rows)/base.median()), "", "", nil)
+	copies.report(rep, c.rows, 0.6, 1.0)
 
 	small, err := smallRunPostgres(ctx, c, srv, pid)
 	if err != nil {
 		return nil, err
 	}
-	big := dh.peakRSSMiB()
+	big := copies.dh.peakRSSMiB()
 	rep.add("peak RSS at "+fmt.Sprint(c.rows)+" rows", fmt.Sprintf("%.1f MiB", big), "", "", "≤ 64 MiB", boolp(big <= 64))
 	rep.add("peak RSS ratio vs "+fmt.Sprint(c.smallRows)+" rows", fmt.Sprintf("%.1f MiB", big), fmt.Sprintf("%.1f MiB", small), fmt.Sprintf("%.2f", big/small), "≤ 1.25", boolp(big/small <= 1.25))
 

@@ -84,3 +84,30 @@ func (s *series) peakRSSMiB() float64 {
 	}
 	return float64(m) / 1024
 }
+
+// copySeries are the four timings of the copy: baseline and dhmig, into an
+// empty auth_users and into one already holding users.
+type copySeries struct {
+	base, dh, baseFilled, dhFilled series
+}
+
+func (c *copySeries) add(side string, prefilled bool, s sample) {
+	switch {
+	case side == "baseline" && !prefilled:
+		c.base.add(s)
+	case side == "baseline":
+		c.baseFilled.add(s)
+	case !prefilled:
+		c.dh.add(s)
+	default:
+		c.dhFilled.add(s)
+	}
+}
+
+// report adds the copy's ratios against their targets and its rows/s.
+func (c *copySeries) report(rep *report, rows int, emptyTarget, filledTarget float64) {
+	rep.compare("migrate-users, empty auth_users", c.dh.median(), c.base.median(), emptyTarget)
+	rep.compare("migrate-users, auth_users holding rows", c.dhFilled.median(), c.baseFilled.median(), filledTarget)
+	rep.add("rows/s (dhmig, empty target)", fmt.Sprintf("%.0f", float64(rows)/c.dh.median()),
+		fmt.Sprintf("%.0f", float64(rows)/c.base.median()), "", "", nil)
+}

@@ -101,7 +101,7 @@ func benchSQLite(ctx context.Context, c benchConfig) (*report, error) {
 	}
 	ddl, _ := sqlfiles.FS.ReadFile("sqlite/0001_auth_schema.up.sql")
 
-	var base, dh, baseFilled, dhFilled series
+	var copies copySeries
 	kept := filepath.Join(c.work, "migrated.db")
 	for round := 0; round < c.rounds; round++ {
 		for _, v := range order(round) {
@@ -136,16 +136,7 @@ func benchSQLite(ctx context.Context, c benchConfig) (*report, error) {
 				if err != nil {
 					return nil, err
 				}
-				switch {
-				case v == "baseline" && !prefilled:
-					base.add(s)
-				case v == "baseline":
-					baseFilled.add(s)
-				case !prefilled:
-					dh.add(s)
-				default:
-					dhFilled.add(s)
-				}
+				copies.add(v, prefilled, s)
 				if v == "dhmig" && !prefilled && round == 0 {
 					if err := os.Rename(path, kept); err != nil {
 						return nil, err
@@ -156,9 +147,7 @@ func benchSQLite(ctx context.Context, c benchConfig) (*report, error) {
 			}
 		}
 	}
-	rep.compare("migrate-users, empty auth_users", dh.median(), base.median(), 1.2)
-	rep.compare("migrate-users, auth_users holding rows", dhFilled.median(), baseFilled.median(), 1.2)
-	rep.add("rows/s (dhmig, empty target)", fmt.Sprintf("%.0f", float64(c.rows)/dh.median()), fmt.Sprintf("%.0f", float64(c.rows)/base.median()), "", "", nil)
+	copies.report(rep, c.rows, 1.2, 1.2)
 
 	smallSrc := filepath.Join(c.work, "legacy_small.db")
 	if err := generateSQLite(ctx, c, smallSrc, c.smallRows); err != nil {
@@ -180,7 +169,7 @@ func benchSQLite(ctx context.Context, c benchConfig) (*report, error) {
 		small.add(s)
 		os.Remove(path)
 	}
-	big, sm := dh.peakRSSMiB(), small.peakRSSMiB()
+	big, sm := copies.dh.peakRSSMiB(), small.peakRSSMiB()
 	rep.add("peak RSS at "+fmt.Sprint(c.rows)+" rows", fmt.Sprintf("%.1f MiB", big), "", "", "≤ 64 MiB", boolp(big <= 64))
 	rep.add("peak RSS ratio vs "+fmt.Sprint(c.smallRows)+" rows", fmt.Sprintf("%.1f MiB", big), fmt.Sprintf("%.1f MiB", sm), fmt.Sprintf("%.2f", big/sm), "≤ 1.25", boolp(big/sm <= 1.25))
 
