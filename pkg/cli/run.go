@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os/user"
+	"strings"
 	"time"
 
 	"github.com/dhafnckmcp/dhmig/pkg/audit"
@@ -35,8 +36,8 @@ func (f *Factory) osUser() string {
 		return u.Username
 	}
 	for _, kv := range f.Environ {
-		if len(kv) > 5 && kv[:5] == "USER=" {
-			return kv[5:]
+		if name, ok := strings.CutPrefix(kv, "USER="); ok && name != "" {
+			return name
 		}
 	}
 	return "unknown"
