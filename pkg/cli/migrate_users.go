@@ -187,11 +187,13 @@ func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, op
 		run.finish(db, err)
 	}()
 	err = f.withWriteLock(ctx, db, func() error {
-		tx, err := db.BeginTxx(ctx, nil)
+		tx, conn, err := db.BeginOnConn(ctx)
 		if err != nil {
 			return fmt.Errorf("begin transaction: %w", err)
 		}
+		defer conn.Close()
 		defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+		opts.Pool, opts.Conn = db, conn
 		out.Result, err = usermigrate.Run(ctx, tx, db.Dialect, opts)
 		bars.finish()
 		if err != nil || opts.DryRun {

@@ -17,9 +17,18 @@ type Bulk interface {
 	// its own snapshot; SQLite: the write transaction keeps other writers
 	// out). Close it before the transaction ends.
 	OpenCursor(ctx context.Context, tx *sqlx.Tx, query string, args ...any) (Cursor, error)
+	// OpenSiblingCursor opens a cursor that reads query on another
+	// connection of pool, in a read-only transaction that sees exactly what
+	// tx sees at this moment (PostgreSQL: tx's exported snapshot), so the
+	// database reads on one backend while tx writes on another: the cursor
+	// may be walked while tx is in use. The query must not need what tx has
+	// written, and tx must not be inside a savepoint. Close it before tx
+	// ends. SQLite has one connection: errors.ErrUnsupported.
+	OpenSiblingCursor(ctx context.Context, tx *sqlx.Tx, pool Beginner, query string, args ...any) (Cursor, error)
 	// NewInserter prepares batch inserts of columns into table (names
-	// already validated).
-	NewInserter(ctx context.Context, tx *sqlx.Tx, table string, columns []string) (Inserter, error)
+	// already validated). raw, when not nil, is the connection tx runs on:
+	// PostgreSQL then writes COPY data to it directly.
+	NewInserter(ctx context.Context, tx *sqlx.Tx, raw RawConn, table string, columns []string) (Inserter, error)
 	// SuspendIndexes drops table's secondary indexes, its unique constraints
 	// and its foreign keys — with primaryKey its primary key too, for keys
 	// that arrive in no useful order — and returns a function that re-creates
@@ -99,4 +108,49 @@ type Cursor interface {
 type Inserter interface {
 	Insert(ctx context.Context, rows [][]any) error
 	Close() error
+}
+
+// queryCursor runs its query once per walk and streams the rows; end, when
+// set, ends the transaction it reads in.
+type queryCursor struct {
+	tx    *sqlx.Tx
+	query string
+	args  []any
+	end   func() error
+}
+
+func (c *queryCursor) Each(ctx context.Context, batch int, row func(*sqlx.Rows) error, flush func() error) error {
+	rows, err := c.tx.QueryxContext(ctx, c.query, c.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return err
+		}
+		if n++; n == batch {
+			n = 0
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n > 0 {
+		return flush()
+	}
+	return nil
+}
+
+func (c *queryCursor) Close(context.Context) error {
+	if c.end == nil {
+		return nil
+	}
+	end := c.end
+	c.end = nil
+	return end()
 }

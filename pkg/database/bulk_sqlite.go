@@ -15,47 +15,17 @@ import (
 // amortise the cgo call, well under SQLite's 32766 bound variables.
 const sqliteInsertRows = 200
 
-type sqliteCursor struct {
-	tx    *sqlx.Tx
-	query string
-	args  []any
-}
-
 // OpenCursor on SQLite re-runs the query for each walk: inside the write
 // transaction no other writer can change the rows, and SQLite lets one
 // connection write to other tables while a read is open.
 func (sqliteDialect) OpenCursor(_ context.Context, tx *sqlx.Tx, query string, args ...any) (Cursor, error) {
-	return &sqliteCursor{tx: tx, query: query, args: args}, nil
+	return &queryCursor{tx: tx, query: query, args: args}, nil
 }
 
-func (c *sqliteCursor) Each(ctx context.Context, batch int, row func(*sqlx.Rows) error, flush func() error) error {
-	rows, err := c.tx.QueryxContext(ctx, c.query, c.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		if err := row(rows); err != nil {
-			return err
-		}
-		if n++; n == batch {
-			n = 0
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if n > 0 {
-		return flush()
-	}
-	return nil
+// OpenSiblingCursor on SQLite: dhmig holds one connection, the writer.
+func (sqliteDialect) OpenSiblingCursor(context.Context, *sqlx.Tx, Beginner, string, ...any) (Cursor, error) {
+	return nil, errors.ErrUnsupported
 }
-
-func (c *sqliteCursor) Close(context.Context) error { return nil }
 
 type sqliteInserter struct {
 	one, many *sqlx.Stmt
@@ -63,7 +33,7 @@ type sqliteInserter struct {
 	args      []any
 }
 
-func (d sqliteDialect) NewInserter(ctx context.Context, tx *sqlx.Tx, table string, columns []string) (Inserter, error) {
+func (d sqliteDialect) NewInserter(ctx context.Context, tx *sqlx.Tx, _ RawConn, table string, columns []string) (Inserter, error) {
 	quoted := make([]string, len(columns))
 	for i, c := range columns {
 		quoted[i] = d.QuoteIdent(c)

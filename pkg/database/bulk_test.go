@@ -2,6 +2,7 @@ package database_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -16,12 +17,20 @@ func TestBulkCursorInserterSuspend(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		db := dbtest.Open(t, tg)
 		for _, pk := range []bool{false, true} {
-			t.Run(fmt.Sprintf("primary key %v", pk), func(t *testing.T) { testBulk(t, db, pk) })
+			for _, raw := range []bool{false, true} {
+				t.Run(fmt.Sprintf("primary key %v raw %v", pk, raw), func(t *testing.T) { testBulk(t, db, pk, raw) })
+			}
 		}
 	})
 }
 
-func testBulk(t *testing.T, db *database.DB, pk bool) {
+// bulkName is row i's name: every character COPY's text format escapes.
+func bulkName(i int) string { return fmt.Sprintf("it's \"%d\"\t\\N\r\n\\", i) }
+
+// testBulk fills src, suspends dst's indexes, copies src to dst through a
+// cursor and restores them. raw: the transaction runs on a connection the
+// inserters also get, so PostgreSQL writes COPY text itself.
+func testBulk(t *testing.T, db *database.DB, pk, raw bool) {
 	ctx := context.Background()
 	for _, s := range []string{`DROP TABLE IF EXISTS dst`, `DROP TABLE IF EXISTS src`} {
 		if _, err := db.Exec(s); err != nil {
@@ -38,15 +47,23 @@ func testBulk(t *testing.T, db *database.DB, pk bool) {
 		}
 	}
 	const n = 1234
-	tx := db.MustBeginTx(ctx, nil)
+	tx, conn, err := db.BeginOnConn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
 	defer tx.Rollback()
-	src, err := db.Dialect.NewInserter(ctx, tx, "src", []string{"id", "name"})
+	var rc database.RawConn
+	if raw {
+		rc = conn
+	}
+	src, err := db.Dialect.NewInserter(ctx, tx, rc, "src", []string{"id", "name"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rows [][]any
 	for i := 1; i <= n; i++ {
-		rows = append(rows, []any{i, fmt.Sprintf("it's \"%d\"\t\\N", i)})
+		rows = append(rows, []any{i, bulkName(i)})
 	}
 	if err := src.Insert(ctx, rows); err != nil {
 		t.Fatal(err)
@@ -61,7 +78,7 @@ func testBulk(t *testing.T, db *database.DB, pk bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst, err := db.Dialect.NewInserter(ctx, tx, "dst", []string{"id", "name", "src_id"})
+	dst, err := db.Dialect.NewInserter(ctx, tx, rc, "dst", []string{"id", "name", "src_id"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +92,15 @@ func testBulk(t *testing.T, db *database.DB, pk bool) {
 				return err
 			}
 			seen++
-			if want := fmt.Sprintf("it's \"%d\"\t\\N", id); name != want {
+			if want := bulkName(id); name != want {
 				return fmt.Errorf("row %d name %q, want %q", id, name, want)
 			}
 			if walk == 1 {
-				batch = append(batch, []any{id, name, id})
+				var srcID any = id
+				if id%7 == 0 {
+					srcID = nil
+				}
+				batch = append(batch, []any{id, name, srcID})
 			}
 			return nil
 		}, func() error {
@@ -110,9 +131,9 @@ func testBulk(t *testing.T, db *database.DB, pk bool) {
 	if len(fks) != 1 || fks[0].OnDelete != "CASCADE" {
 		t.Errorf("foreign keys after restore = %+v", fks)
 	}
-	var count int
-	if err := tx.GetContext(ctx, &count, `SELECT COUNT(*) FROM dst`); err != nil || count != n {
-		t.Fatalf("dst rows = %d, %v", count, err)
+	var count, nulls int
+	if err := tx.QueryRowxContext(ctx, `SELECT COUNT(*), COUNT(*) - COUNT(src_id) FROM dst`).Scan(&count, &nulls); err != nil || count != n || nulls != n/7 {
+		t.Fatalf("dst rows = %d with %d NULL src_id (want %d, %d), %v", count, nulls, n, n/7, err)
 	}
 	// The rebuilt unique constraint holds.
 	// The rebuilt unique constraint and primary key hold, and the
@@ -120,7 +141,7 @@ func testBulk(t *testing.T, db *database.DB, pk bool) {
 	for _, dup := range []struct {
 		id   int
 		name string
-	}{{n + 1, "it's \"1\"\t\\N"}, {1, "fresh"}} {
+	}{{n + 1, bulkName(1)}, {1, "fresh"}} {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT dup`); err != nil {
 			t.Fatal(err)
 		}
@@ -135,4 +156,66 @@ func testBulk(t *testing.T, db *database.DB, pk bool) {
 	if db.Dialect.IsConstraintError(fmt.Errorf("not a database error")) {
 		t.Error("a plain error is a constraint error")
 	}
+}
+
+// TestSiblingCursorSharesSnapshot: a sibling cursor reads what the writing
+// transaction saw when it was opened — neither the transaction's own
+// uncommitted rows nor rows other connections commit afterwards — while the
+// transaction goes on writing. SQLite has no sibling.
+func TestSiblingCursorSharesSnapshot(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, tg database.Target) {
+		ctx := context.Background()
+		db := dbtest.Open(t, tg)
+		for _, s := range []string{`DROP TABLE IF EXISTS sib`, `CREATE TABLE sib (id INTEGER PRIMARY KEY)`, `INSERT INTO sib (id) VALUES (1), (2), (3)`} {
+			if _, err := db.Exec(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tx, err := db.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sib (id) VALUES (10)`); err != nil {
+			t.Fatal(err)
+		}
+		cur, err := db.Dialect.OpenSiblingCursor(ctx, tx, db, `SELECT id FROM sib ORDER BY id`)
+		if tg.Kind == database.SQLite {
+			if !errors.Is(err, errors.ErrUnsupported) {
+				t.Fatalf("SQLite sibling: err = %v, want ErrUnsupported", err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cur.Close(ctx)
+		if _, err := db.Exec(`INSERT INTO sib (id) VALUES (20)`); err != nil { // committed after the export
+			t.Fatal(err)
+		}
+		var got []int
+		err = cur.Each(ctx, 2, func(r *sqlx.Rows) error {
+			var id int
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			got = append(got, id)
+			// The writer is free while the sibling streams.
+			_, err := tx.ExecContext(ctx, `INSERT INTO sib (id) VALUES ($1)`, 100+id)
+			return err
+		}, func() error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, []int{1, 2, 3}) {
+			t.Errorf("sibling read %v, want [1 2 3]", got)
+		}
+		if err := cur.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM sib`); err != nil || n != 8 {
+			t.Errorf("writer sees %d rows (%v), want 8", n, err)
+		}
+	})
 }

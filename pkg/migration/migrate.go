@@ -78,10 +78,11 @@ func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error
 	if err != nil {
 		return res, err
 	}
-	tx, err := db.BeginTxx(ctx, nil)
+	tx, conn, err := db.BeginOnConn(ctx)
 	if err != nil {
 		return res, fmt.Errorf("begin transaction: %w", err)
 	}
+	defer conn.Close()
 	committed := false
 	defer func() {
 		if committed {
@@ -101,7 +102,9 @@ func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error
 	res.Schema = append([]schema.Step{}, res.Schema...)
 	log.Info("schema up", "applied", len(res.Schema))
 
-	users, err := usermigrate.Run(ctx, tx, db.Dialect, o.Users)
+	uo := o.Users
+	uo.Pool, uo.Conn = db, conn
+	users, err := usermigrate.Run(ctx, tx, db.Dialect, uo)
 	res.Users = &users
 	if err != nil {
 		if errors.Is(err, usermigrate.ErrRejected) {

@@ -35,14 +35,14 @@ func (r *runner) newWriter(rejectsTable string, rejectCols []string) (*writer, e
 	ctx, d, tx := r.ctx, r.d, r.tx
 	w := &writer{}
 	var err error
-	if w.auth, err = d.NewInserter(ctx, tx, "auth_users", authColumns); err != nil {
+	if w.auth, err = d.NewInserter(ctx, tx, r.o.Conn, "auth_users", authColumns); err != nil {
 		return nil, err
 	}
-	if w.umap, err = d.NewInserter(ctx, tx, "dhmig_user_map", mapColumns); err != nil {
+	if w.umap, err = d.NewInserter(ctx, tx, r.o.Conn, "dhmig_user_map", mapColumns); err != nil {
 		w.close()
 		return nil, err
 	}
-	if w.rejects, err = d.NewInserter(ctx, tx, rejectsTable, rejectCols); err != nil {
+	if w.rejects, err = d.NewInserter(ctx, tx, r.o.Conn, rejectsTable, rejectCols); err != nil {
 		w.close()
 		return nil, err
 	}
@@ -253,7 +253,7 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 		}
 		return nil
 	}
-	err := pipeline(ctx, cur, o.SourceTable, o.BatchSize, work, store, func(n int64) error {
+	err := pipeline(ctx, cur, o.SourceTable, o.BatchSize, false, work, store, func(n int64) error {
 		r.progress("copy", n, total)
 		return ctx.Err()
 	})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
 )
 
@@ -41,10 +42,19 @@ var stageRejectColumns = []string{"ord", "legacy_id", "code", "field", "scheme"}
 // (why says for what) and the savepoint rolled back.
 func (r *runner) fastPass() (done bool, why string, err error) {
 	ctx, tx := r.ctx, r.tx
+	// A sibling reader must begin before the savepoint: a snapshot cannot
+	// be exported from inside one.
+	sib, err := r.openSibling()
+	if err != nil {
+		return false, "", err
+	}
+	if sib != nil {
+		defer sib.Close(context.WithoutCancel(ctx))
+	}
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT `+savepoint); err != nil {
 		return false, "", fmt.Errorf("savepoint: %w", err)
 	}
-	err = r.onePass()
+	err = r.onePass(sib)
 	if err == nil {
 		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT `+savepoint); err != nil {
 			return false, "", fmt.Errorf("release savepoint: %w", err)
@@ -73,7 +83,31 @@ func (r *runner) fastPass() (done bool, why string, err error) {
 	return false, why, nil
 }
 
-func (r *runner) onePass() error {
+// openSibling opens a cursor over the source on a second connection that
+// shares the transaction's snapshot, when there is a pool to take it from,
+// the dialect has such a thing and the source query reads nothing the run
+// writes (an empty dhmig_user_map). nil: read on the transaction.
+func (r *runner) openSibling() (database.Cursor, error) {
+	if r.o.Pool == nil || !r.target.mapEmpty {
+		return nil, nil
+	}
+	cur, err := r.d.OpenSiblingCursor(r.ctx, r.tx, r.o.Pool, r.q.all)
+	switch {
+	case err == nil:
+		r.o.Logger.Debug("reading the source on a sibling connection")
+		return cur, nil
+	case errors.Is(err, errors.ErrUnsupported):
+		return nil, nil
+	case errors.Is(err, database.ErrNoSibling):
+		// The transaction is intact: read on it instead.
+		r.o.Logger.Debug("reading the source on the writing connection", "reason", err.Error())
+		return nil, nil
+	}
+	return nil, fmt.Errorf("read %s: %w", r.o.SourceTable, err)
+}
+
+// onePass copies in one pass, reading sib when it is set.
+func (r *runner) onePass(sib database.Cursor) error {
 	ctx, o, d, tx, res := r.ctx, r.o, r.d, r.tx, r.res
 	total := res.RowsRead - res.AlreadyMigrated
 	if _, err := tx.ExecContext(ctx, `DELETE FROM dhmig_rejects`); err != nil {
@@ -101,11 +135,13 @@ func (r *runner) onePass() error {
 		defer temps.Close()
 	}
 	k := newRowMaker(d, o, temps)
-	cur, err := d.OpenCursor(ctx, tx, r.q.source(r.target.mapEmpty))
-	if err != nil {
-		return fmt.Errorf("read %s: %w", o.SourceTable, err)
+	cur := sib
+	if cur == nil {
+		// An abandoned attempt's cursor goes with the savepoint.
+		if cur, err = d.OpenCursor(ctx, tx, r.q.source(r.target.mapEmpty)); err != nil {
+			return fmt.Errorf("read %s: %w", o.SourceTable, err)
+		}
 	}
-	// An abandoned attempt's cursor goes with the savepoint.
 
 	var ord int64
 	var prevID string
@@ -143,7 +179,7 @@ func (r *runner) onePass() error {
 		}
 		return nil
 	}
-	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, work, func(b *batch) error { return w.write(ctx, b) },
+	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, sib != nil, work, func(b *batch) error { return w.write(ctx, b) },
 		func(n int64) error {
 			r.progress("copy", n, total)
 			return ctx.Err()
@@ -151,8 +187,10 @@ func (r *runner) onePass() error {
 	if err != nil {
 		return err
 	}
-	if err := cur.Close(ctx); err != nil {
-		return fmt.Errorf("close cursor: %w", err)
+	if sib == nil {
+		if err := cur.Close(ctx); err != nil {
+			return fmt.Errorf("close cursor: %w", err)
+		}
 	}
 	w.close()
 	if err := restore(ctx); err != nil {

@@ -123,7 +123,9 @@ func insertLegacy(t *testing.T, db *database.DB, table, idCol, emailCol string, 
 	}
 }
 
-// run executes Run in a transaction, committing unless rollback is set.
+// run executes Run in a transaction, committing unless rollback is set. It
+// wires the run as the commands do: the transaction on a connection of its
+// own (Conn) and the pool for a sibling reader (Pool).
 func run(t *testing.T, db *database.DB, o Options, rollback bool) (Result, []byte, error) {
 	t.Helper()
 	ctx := context.Background()
@@ -132,10 +134,12 @@ func run(t *testing.T, db *database.DB, o Options, rollback bool) (Result, []byt
 	if o.BcryptCost == 0 {
 		o.BcryptCost = 4
 	}
-	tx, err := db.BeginTxx(ctx, nil)
+	tx, conn, err := db.BeginOnConn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer conn.Close()
+	o.Pool, o.Conn = db, conn
 	res, err := Run(ctx, tx, db.Dialect, o)
 	if err != nil || rollback {
 		if rerr := tx.Rollback(); rerr != nil {

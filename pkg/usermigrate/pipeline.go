@@ -41,85 +41,145 @@ func values(backing *[]any, n int) []any {
 	return (*backing)[start : start+n : start+n]
 }
 
-// pipeline walks the cursor with three stages: the calling goroutine reads
-// batches and writes them (the transaction is not safe for concurrent use,
-// and SQLite has one connection), while another goroutine runs work on each
-// batch in order. Writing runs one batch behind, so mapping a batch overlaps
-// with the database producing the next one and ingesting the last: on two
-// cores the client and the server work at the same time instead of taking
-// turns. Memory: three batches, whatever the table's size.
-func pipeline(ctx context.Context, cur database.Cursor, table string, size int, work, write func(*batch) error, progress func(rows int64) error) error {
-	free := make(chan *batch, 3)
-	for range 3 {
-		free <- &batch{rows: make([]legacyRow, 0, size)}
-	}
-	todo := make(chan *batch, 1)
-	type result struct {
-		b   *batch
-		err error
-	}
-	results := make(chan result, 3)
-	go func() {
-		defer close(results)
-		for b := range todo {
-			results <- result{b, work(b)}
-		}
-	}()
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
-			close(todo)
-		}
-	}
-	defer func() {
-		stop()
-		for range results { // let the worker finish
-		}
-	}()
-	var written int64
-	pending := 0
-	drain := func() error {
-		res := <-results
-		pending--
-		if res.err != nil {
-			return res.err
-		}
-		n := int64(len(res.b.rows))
-		if err := write(res.b); err != nil {
-			return err
-		}
-		res.b.reset()
-		free <- res.b
-		written += n
-		return progress(written)
-	}
-	cb := <-free
-	err := cur.Each(ctx, size, func(rows *sqlx.Rows) error {
-		cb.rows = append(cb.rows, legacyRow{})
-		if err := cb.rows[len(cb.rows)-1].scan(rows); err != nil {
+// pipeline walks the cursor with three stages: reading batches, running
+// work on each (mapping rows to what will be written), and writing them, in
+// order. Memory: a fixed number of batches, whatever the table's size.
+//
+// When the cursor reads on the transaction being written (concurrent
+// false), reading and writing take turns on the calling goroutine — the
+// transaction is not safe for concurrent use, and SQLite has one connection
+// — while another goroutine runs work; writing runs one batch behind, so
+// mapping a batch overlaps with the database producing the next one and
+// ingesting the last. A sibling cursor (concurrent true) reads on a
+// connection of its own, so reading gets a goroutine too and the database
+// reads on one backend while it writes on another.
+func pipeline(ctx context.Context, cur database.Cursor, table string, size int, concurrent bool, work, write func(*batch) error, progress func(rows int64) error) error {
+	p := newStages(ctx, size, work)
+	defer p.stop(concurrent)
+	scan := func(rows *sqlx.Rows) error {
+		p.cb.rows = append(p.cb.rows, legacyRow{})
+		if err := p.cb.rows[len(p.cb.rows)-1].scan(rows); err != nil {
 			return fmt.Errorf("read %s: %w", table, err)
 		}
 		return nil
-	}, func() error {
-		todo <- cb
-		pending++
-		if pending == 2 {
-			if err := drain(); err != nil {
+	}
+	var written int64
+	drain := func(r stageResult) error {
+		if r.err != nil {
+			return r.err
+		}
+		n := int64(len(r.b.rows))
+		if err := write(r.b); err != nil {
+			return err
+		}
+		r.b.reset()
+		p.free <- r.b
+		written += n
+		return progress(written)
+	}
+	if concurrent {
+		read := make(chan error, 1)
+		go func() {
+			err := cur.Each(p.ctx, size, scan, p.hand)
+			p.close()
+			read <- err
+		}()
+		for r := range p.results {
+			if err := drain(r); err != nil {
 				return err
 			}
 		}
-		cb = <-free
-		return ctx.Err()
+		return <-read
+	}
+	pending := 0
+	err := cur.Each(ctx, size, scan, func() error {
+		if err := p.hand(); err != nil {
+			return err
+		}
+		if pending++; pending == 2 {
+			pending--
+			if err := drain(<-p.results); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	stop()
-	for pending > 0 {
-		if err := drain(); err != nil {
+	p.close()
+	for r := range p.results {
+		if err := drain(r); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+type stageResult struct {
+	b   *batch
+	err error
+}
+
+// stages are the batches in flight and the goroutine that runs work.
+type stages struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	free    chan *batch
+	todo    chan *batch
+	results chan stageResult
+	cb      *batch // the batch being read
+	closed  bool
+}
+
+func newStages(ctx context.Context, size int, work func(*batch) error) *stages {
+	const inFlight = 4
+	p := &stages{free: make(chan *batch, inFlight), todo: make(chan *batch, 1), results: make(chan stageResult, inFlight)}
+	p.ctx, p.cancel = context.WithCancel(ctx)
+	for range inFlight {
+		p.free <- &batch{rows: make([]legacyRow, 0, size)}
+	}
+	p.cb = <-p.free
+	go func() {
+		defer close(p.results)
+		for b := range p.todo {
+			p.results <- stageResult{b, work(b)}
+		}
+	}()
+	return p
+}
+
+// hand passes the batch just read to work and takes a free one to read the
+// next into.
+func (p *stages) hand() error {
+	select {
+	case p.todo <- p.cb:
+	case <-p.ctx.Done():
+		return p.ctx.Err()
+	}
+	select {
+	case p.cb = <-p.free:
+	case <-p.ctx.Done():
+		return p.ctx.Err()
+	}
+	return p.ctx.Err()
+}
+
+// close says no batch follows; only the reading goroutine calls it.
+func (p *stages) close() {
+	if !p.closed {
+		p.closed = true
+		close(p.todo)
+	}
+}
+
+// stop ends the stages early or late: the worker finishes what it holds and
+// a concurrent reader gives up (it closes todo itself; otherwise stop does).
+func (p *stages) stop(concurrent bool) {
+	p.cancel()
+	if !concurrent {
+		p.close()
+	}
+	for range p.results {
+	}
 }

@@ -21,7 +21,7 @@ func (r *runner) preflight(cur database.Cursor) error {
 	if err := createStage(ctx, r.tx, stageKeys); err != nil {
 		return err
 	}
-	keys, err := r.d.NewInserter(ctx, r.tx, stageKeys, keyColumns)
+	keys, err := r.d.NewInserter(ctx, r.tx, r.o.Conn, stageKeys, keyColumns)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (r *runner) preflight(cur database.Cursor) error {
 		}
 		return nil
 	}
-	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, work, store, func(n int64) error {
+	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, false, work, store, func(n int64) error {
 		r.progress("preflight", n, total)
 		return ctx.Err()
 	})
