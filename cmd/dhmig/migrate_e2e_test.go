@@ -85,7 +85,7 @@ func TestMigrateOperatorFlow(t *testing.T) {
 		r = runDhmig(t, dir, env, append([]string{"migrate", "--dry-run"}, policies...)...)
 		mustCode(t, r, 0)
 		for _, want := range []string{"DRY RUN: nothing was written", "backup gate: ok: verified backup " + backupID,
-			"would apply 0001_auth_schema, 0002_dhmig_bookkeeping", "would migrate", "parity.legacy_rows"} {
+			"would apply 0001_auth_schema, 0002_dhmig_bookkeeping, 0003_legacy_id_collation", "would migrate", "parity.legacy_rows"} {
 			if !strings.Contains(r.Stdout, want) {
 				t.Errorf("dry run output lacks %q:\n%s", want, r)
 			}
@@ -98,7 +98,7 @@ func TestMigrateOperatorFlow(t *testing.T) {
 		r = runDhmig(t, dir, env, append([]string{"migrate", "--execute", "-o", "json"}, policies...)...)
 		mustCode(t, r, 0)
 		ex := parseMigrate(t, r)
-		if !ex.Committed || ex.Outcome != "committed" || ex.Gate.BackupID != backupID || len(ex.Schema) != 2 || !ex.Verify.OK {
+		if !ex.Committed || ex.Outcome != "committed" || ex.Gate.BackupID != backupID || len(ex.Schema) != 3 || !ex.Verify.OK {
 			t.Fatalf("execute = %+v", ex)
 		}
 		if ex.Users.Migrated != dry.Users.Migrated || ex.Users.Rejected != dry.Users.Rejected || ex.Users.Migrated+ex.Users.Rejected != 400 {

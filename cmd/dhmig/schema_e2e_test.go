@@ -20,7 +20,7 @@ func TestSchemaUpStatusDownE2E(t *testing.T) {
 
 		r := runDhmig(t, dir, env, "schema", "up")
 		mustCode(t, r, 0)
-		for _, want := range []string{"applied 0001_auth_schema", "applied 0002_dhmig_bookkeeping", "schema is now at version 0002"} {
+		for _, want := range []string{"applied 0001_auth_schema", "applied 0002_dhmig_bookkeeping", "applied 0003_legacy_id_collation", "schema is now at version 0003"} {
 			if !strings.Contains(r.Stdout, want) {
 				t.Errorf("schema up stdout lacks %q:\n%s", want, r)
 			}
@@ -45,7 +45,7 @@ func TestSchemaUpStatusDownE2E(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.Stdout), &st); err != nil {
 			t.Fatalf("status json: %v\n%s", err, r)
 		}
-		if st.Current != 2 || len(st.Versions) != 2 {
+		if st.Current != 3 || len(st.Versions) != 3 {
 			t.Fatalf("status = %+v", st)
 		}
 		for _, v := range st.Versions {
