@@ -38,6 +38,15 @@ type Bulk interface {
 	// the indexes it has SQL for: the ones behind UNIQUE and PRIMARY KEY
 	// stay, and so do foreign keys, which are part of its tables.
 	SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string, primaryKey bool) (restore func(context.Context) error, err error)
+	// SetLoadDefaults makes each column's default, for the rest of tx,
+	// the constant given for it, so that a load can leave out the columns
+	// whose value is the same on every row (the server then parses each
+	// value once, not once a row); restore puts the defaults as they were.
+	// Only for a table tx already holds exclusively (SuspendIndexes took
+	// it): changing a default locks the table. Values are text in the
+	// column type's input form. SQLite cannot change a default:
+	// errors.ErrUnsupported.
+	SetLoadDefaults(ctx context.Context, tx *sqlx.Tx, table string, values map[string]string) (restore func(context.Context) error, err error)
 	// IsConstraintError reports whether err is a constraint violation
 	// (unique, primary key, foreign key, check, not null): what a write that
 	// collides with existing rows raises. On PostgreSQL it leaves the

@@ -109,6 +109,11 @@ func (d sqliteDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table st
 	}, nil
 }
 
+// SetLoadDefaults on SQLite: ALTER TABLE cannot change a default.
+func (sqliteDialect) SetLoadDefaults(context.Context, *sqlx.Tx, string, map[string]string) (func(context.Context) error, error) {
+	return nil, errors.ErrUnsupported
+}
+
 // IsConstraintError on SQLite: SQLITE_CONSTRAINT in any of its forms.
 func (sqliteDialect) IsConstraintError(err error) bool {
 	var se sqlite3.Error

@@ -3,6 +3,7 @@ package usermigrate
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,13 +13,34 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/password"
 )
 
-// The columns the copy writes.
+// The columns the copy writes. In a bulk load on PostgreSQL the columns
+// whose value is the same on every row are left to load defaults
+// (loadDefaults): the *LoadColumns.
 var (
 	authColumns = []string{"id", "email", "username", "password_hash", "status", "roles", "is_locked",
 		"failed_login_attempts", "created_at", "updated_at", "verified_at"}
-	mapColumns    = []string{"legacy_id", "user_id", "temp_password", "hash_scheme", "migrated_at", "run_id"}
-	rejectColumns = []string{"legacy_id", "code", "field", "run_id"}
+	authLoadColumns = []string{"id", "email", "username", "password_hash", "status", "created_at", "verified_at"}
+	mapColumns      = []string{"legacy_id", "user_id", "temp_password", "hash_scheme", "migrated_at", "run_id"}
+	mapLoadColumns  = []string{"legacy_id", "user_id", "temp_password", "hash_scheme"}
+	rejectColumns   = []string{"legacy_id", "code", "field", "run_id"}
 )
+
+// loadDefaults are the values of the columns the *LoadColumns leave out,
+// as text; ok is false when one has no text form here.
+func (r *runner) loadDefaults(table string) (vals map[string]string, ok bool) {
+	now, ok := r.d.BulkTimestamp(r.o.Now).(string)
+	if !ok {
+		return nil, false
+	}
+	switch table {
+	case "auth_users":
+		roles, ok := once(r.d.Roles([]string{"user"})).(string)
+		return map[string]string{"roles": roles, "is_locked": "false", "failed_login_attempts": "0", "updated_at": now}, ok
+	case "dhmig_user_map":
+		return map[string]string{"migrated_at": now, "run_id": r.o.RunID}, true
+	}
+	return nil, false
+}
 
 // User statuses the mapping writes.
 const (
@@ -35,10 +57,17 @@ func (r *runner) newWriter(rejectsTable string, rejectCols []string) (*writer, e
 	ctx, d, tx := r.ctx, r.d, r.tx
 	w := &writer{}
 	var err error
-	if w.auth, err = d.NewInserter(ctx, tx, r.o.Conn, "auth_users", authColumns); err != nil {
+	authCols, mapCols := authColumns, mapColumns
+	if r.lean.auth {
+		authCols = authLoadColumns
+	}
+	if r.lean.umap {
+		mapCols = mapLoadColumns
+	}
+	if w.auth, err = d.NewInserter(ctx, tx, r.o.Conn, "auth_users", authCols); err != nil {
 		return nil, err
 	}
-	if w.umap, err = d.NewInserter(ctx, tx, r.o.Conn, "dhmig_user_map", mapColumns); err != nil {
+	if w.umap, err = d.NewInserter(ctx, tx, r.o.Conn, "dhmig_user_map", mapCols); err != nil {
 		w.close()
 		return nil, err
 	}
@@ -78,13 +107,14 @@ type rowMaker struct {
 	d                              database.Dialect
 	o                              *Options
 	temps                          *password.TempSource
+	lean                           lean
 	now, roles                     any
 	notLocked, tempFlag, copiedVal any
 	tempScheme                     string
 }
 
-func newRowMaker(d database.Dialect, o *Options, temps *password.TempSource) *rowMaker {
-	k := &rowMaker{d: d, o: o, temps: temps, now: d.BulkTimestamp(o.Now), roles: once(d.Roles([]string{"user"})),
+func newRowMaker(d database.Dialect, o *Options, temps *password.TempSource, l lean) *rowMaker {
+	k := &rowMaker{d: d, o: o, temps: temps, lean: l, now: d.BulkTimestamp(o.Now), roles: once(d.Roles([]string{"user"})),
 		notLocked: once(d.Bool(false)), tempFlag: once(d.Bool(true)), copiedVal: once(d.Bool(false)), tempScheme: "bcrypt_temp"}
 	if o.DryRun || o.TempPasswords == password.TempSealed {
 		k.tempScheme = "bcrypt_sealed"
@@ -126,11 +156,22 @@ func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error
 		return fmt.Errorf("user id: %w", err)
 	}
 	id := userID.String()
-	a := values(&b.authVals, len(authColumns))
-	a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10] =
-		id, m.email, m.username, hash, st, k.roles, k.notLocked, 0, created, k.now, verified
-	u := values(&b.mapVals, len(mapColumns))
-	u[0], u[1], u[2], u[3], u[4], u[5] = m.id, id, temp, scheme, k.now, k.o.RunID
+	var a, u []any
+	if k.lean.auth {
+		a = values(&b.authVals, len(authLoadColumns))
+		a[0], a[1], a[2], a[3], a[4], a[5], a[6] = id, m.email, m.username, hash, st, created, verified
+	} else {
+		a = values(&b.authVals, len(authColumns))
+		a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10] =
+			id, m.email, m.username, hash, st, k.roles, k.notLocked, 0, created, k.now, verified
+	}
+	if k.lean.umap {
+		u = values(&b.mapVals, len(mapLoadColumns))
+		u[0], u[1], u[2], u[3] = m.id, id, temp, scheme
+	} else {
+		u = values(&b.mapVals, len(mapColumns))
+		u[0], u[1], u[2], u[3], u[4], u[5] = m.id, id, temp, scheme, k.now, k.o.RunID
+	}
 	b.auth = append(b.auth, a)
 	b.umap = append(b.umap, u)
 	return nil
@@ -171,6 +212,26 @@ func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, err
 			return nil, err
 		}
 		restores = append(restores, restore)
+		// The table is held exclusively now: its constant columns can be
+		// left to load defaults.
+		vals, ok := r.loadDefaults(t.table)
+		if !ok {
+			continue
+		}
+		restore, err = r.d.SetLoadDefaults(r.ctx, r.tx, t.table, vals)
+		switch {
+		case errors.Is(err, errors.ErrUnsupported):
+			continue
+		case err != nil:
+			return nil, err
+		}
+		restores = append(restores, restore)
+		switch t.table {
+		case "auth_users":
+			r.lean.auth = true
+		case "dhmig_user_map":
+			r.lean.umap = true
+		}
 	}
 	return func(ctx context.Context) error {
 		built := time.Now()
@@ -216,7 +277,7 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 			return err
 		}
 		defer temps.Close()
-		k = newRowMaker(r.d, o, temps)
+		k = newRowMaker(r.d, o, temps, r.lean)
 	}
 
 	var ord int64

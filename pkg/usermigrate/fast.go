@@ -71,8 +71,10 @@ func (r *runner) fastPass() (done bool, why string, err error) {
 	default:
 		return false, "", err
 	}
-	// Back to before the attempt: its writes, dropped indexes and staging
-	// table go, and on PostgreSQL the transaction is usable again.
+	// Back to before the attempt: its writes, dropped indexes, load
+	// defaults and staging table go, and on PostgreSQL the transaction is
+	// usable again.
+	r.lean = lean{}
 	rb := context.WithoutCancel(ctx)
 	if _, err := tx.ExecContext(rb, `ROLLBACK TO SAVEPOINT `+savepoint); err != nil {
 		return false, "", fmt.Errorf("roll back the one-pass attempt: %w", err)
@@ -134,7 +136,7 @@ func (r *runner) onePass(sib database.Cursor) error {
 		}
 		defer temps.Close()
 	}
-	k := newRowMaker(d, o, temps)
+	k := newRowMaker(d, o, temps, r.lean)
 	cur := sib
 	if cur == nil {
 		// An abandoned attempt's cursor goes with the savepoint.

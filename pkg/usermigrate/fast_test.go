@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,7 +124,12 @@ func TestRunPaths(t *testing.T) {
 						}
 					}
 				}
+				defaults := columnDefaults(t, db)
 				res, rep, path, sibling, err := runLogged(t, db, o, tc.opts.DryRun)
+				// Load defaults (PostgreSQL) are gone after the run.
+				if got := columnDefaults(t, db); !maps.Equal(got, defaults) {
+					t.Errorf("column defaults after the run = %v, before = %v", got, defaults)
+				}
 				if path != tc.want {
 					t.Errorf("path = %s, want %s", path, tc.want)
 				}
@@ -186,4 +192,21 @@ func withTemp(f func(testing.TB) []fixtureRow) func(testing.TB) []fixtureRow {
 		rows[0].hash = nil
 		return rows
 	}
+}
+
+// columnDefaults maps table.column to its default, for the tables the copy
+// loads.
+func columnDefaults(t *testing.T, db *database.DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, table := range []string{"auth_users", "dhmig_user_map"} {
+		cols, err := db.Dialect.Columns(context.Background(), db, table)
+		if err != nil || len(cols) == 0 {
+			t.Fatalf("columns of %s: %v", table, err)
+		}
+		for _, c := range cols {
+			out[table+"."+c.Name] = c.Default
+		}
+	}
+	return out
 }

@@ -77,10 +77,14 @@ type runner struct {
 
 	q      queries
 	target targetState
+	lean   lean     // the tables whose constant columns load defaults fill
 	st     []status // per source position (careful path only): 1 byte a row
 	fatal  int64    // rejections that stop the run
 	temps  int64    // rows that need a temporary password
 }
+
+// lean says which tables the copy loads with the *LoadColumns.
+type lean struct{ auth, umap bool }
 
 func (r *runner) progress(phase string, done, total int64) {
 	if r.o.Progress != nil {

@@ -111,6 +111,7 @@ func TestRunSkipResetMigratesOrReportsEveryRow(t *testing.T) {
 			Temp       bool       `db:"temp_password"`
 			Scheme     string     `db:"hash_scheme"`
 			RunID      string     `db:"run_id"`
+			MigratedAt time.Time  `db:"migrated_at"`
 			Email      string     `db:"email"`
 			Username   string     `db:"username"`
 			Hash       string     `db:"password_hash"`
@@ -123,7 +124,7 @@ func TestRunSkipResetMigratesOrReportsEveryRow(t *testing.T) {
 			VerifiedAt *time.Time `db:"verified_at"`
 		}
 		var migrated []authRow
-		if err := db.Select(&migrated, `SELECT m.legacy_id, m.temp_password, m.hash_scheme, m.run_id, a.email, a.username,
+		if err := db.Select(&migrated, `SELECT m.legacy_id, m.temp_password, m.hash_scheme, m.run_id, m.migrated_at, a.email, a.username,
 			a.password_hash, a.status, CAST(a.roles AS TEXT) AS roles, a.is_locked, a.failed_login_attempts,
 			a.created_at, a.updated_at, a.verified_at
 			FROM dhmig_user_map m JOIN auth_users a ON a.id = m.user_id`); err != nil {
@@ -172,8 +173,8 @@ func TestRunSkipResetMigratesOrReportsEveryRow(t *testing.T) {
 			if !a.CreatedAt.Equal(wantCreated) {
 				t.Errorf("row %d created_at %s, want %s", r.id, a.CreatedAt, wantCreated)
 			}
-			if !a.UpdatedAt.Equal(runStart) {
-				t.Errorf("row %d updated_at %s, want the run's start", r.id, a.UpdatedAt)
+			if !a.UpdatedAt.Equal(runStart) || !a.MigratedAt.Equal(runStart) {
+				t.Errorf("row %d updated_at %s, migrated_at %s, want the run's start", r.id, a.UpdatedAt, a.MigratedAt)
 			}
 			switch {
 			case active && (a.VerifiedAt == nil || !a.VerifiedAt.Equal(wantCreated)):
