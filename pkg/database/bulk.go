@@ -119,6 +119,18 @@ type Inserter interface {
 	Close() error
 }
 
+// Preparer is an Inserter that can do a batch's client-side work ahead of
+// writing it, on another goroutine: PostgreSQL's, given a raw connection,
+// writes the batch's COPY text, so the connection only has to send it.
+type Preparer interface {
+	// Prepare writes rows into dst[:0] in the form InsertPrepared takes;
+	// ok is false when it cannot (then Insert the rows). It touches no
+	// connection and may run while another batch is being inserted.
+	Prepare(dst []byte, rows [][]any) (data []byte, ok bool)
+	// InsertPrepared writes what Prepare made.
+	InsertPrepared(ctx context.Context, data []byte) error
+}
+
 // queryCursor runs its query once per walk and streams the rows; end, when
 // set, ends the transaction it reads in.
 type queryCursor struct {

@@ -106,15 +106,9 @@ func (in *pgInserter) Insert(ctx context.Context, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	if in.raw != nil {
-		var err error
-		in.buf, err = appendCopyRows(in.buf[:0], rows)
-		if err == nil {
-			return pgRawCopy(ctx, in.raw, in.copy, in.buf)
-		}
-		if !errors.Is(err, errCopyType) {
-			return err
-		}
+	var ok bool
+	if in.buf, ok = in.Prepare(in.buf, rows); ok {
+		return in.InsertPrepared(ctx, in.buf)
 	}
 	stmt, err := in.tx.PrepareContext(ctx, in.copy)
 	if err != nil {
@@ -128,6 +122,24 @@ func (in *pgInserter) Insert(ctx context.Context, rows [][]any) error {
 	}
 	_, err = stmt.ExecContext(ctx) // flush and end the COPY
 	return err
+}
+
+// Prepare writes the rows' COPY text when the inserter has a raw
+// connection to send it on and every value has a text form here.
+func (in *pgInserter) Prepare(dst []byte, rows [][]any) ([]byte, bool) {
+	if in.raw == nil {
+		return dst, false
+	}
+	data, err := appendCopyRows(dst[:0], rows)
+	return data, err == nil
+}
+
+// InsertPrepared sends COPY text as it is.
+func (in *pgInserter) InsertPrepared(ctx context.Context, data []byte) error {
+	if len(data) == 0 {
+		return nil
+	}
+	return pgRawCopy(ctx, in.raw, in.copy, data)
 }
 
 func (in *pgInserter) Close() error { return nil }

@@ -86,18 +86,38 @@ func (w *writer) close() {
 	}
 }
 
+// prepare does the client's share of writing a batch ahead, on the
+// goroutine that maps it, where the inserters can (PostgreSQL's COPY text),
+// so that write only sends it.
+func (w *writer) prepare(b *batch) {
+	if p, ok := w.auth.(database.Preparer); ok {
+		b.authData, b.authReady = p.Prepare(b.authData, b.auth)
+	}
+	if p, ok := w.umap.(database.Preparer); ok {
+		b.mapData, b.mapReady = p.Prepare(b.mapData, b.umap)
+	}
+}
+
 // write stores a batch's rows.
 func (w *writer) write(ctx context.Context, b *batch) error {
-	if err := w.auth.Insert(ctx, b.auth); err != nil {
+	if err := insert(ctx, w.auth, b.auth, b.authData, b.authReady); err != nil {
 		return fmt.Errorf("insert into auth_users: %w", err)
 	}
-	if err := w.umap.Insert(ctx, b.umap); err != nil {
+	if err := insert(ctx, w.umap, b.umap, b.mapData, b.mapReady); err != nil {
 		return fmt.Errorf("insert into dhmig_user_map: %w", err)
 	}
 	if err := w.rejects.Insert(ctx, b.rejects); err != nil {
 		return fmt.Errorf("insert rejected rows: %w", err)
 	}
 	return nil
+}
+
+// insert writes rows, or what in prepared of them when ready.
+func insert(ctx context.Context, in database.Inserter, rows [][]any, data []byte, ready bool) error {
+	if ready {
+		return in.(database.Preparer).InsertPrepared(ctx, data)
+	}
+	return in.Insert(ctx, rows)
 }
 
 // rowMaker turns a mapped row and its decision into the values of its
@@ -305,6 +325,9 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 					return err
 				}
 			}
+		}
+		if write {
+			w.prepare(b)
 		}
 		return nil
 	}

@@ -179,6 +179,7 @@ func (r *runner) onePass(sib database.Cursor) error {
 				return err
 			}
 		}
+		w.prepare(b)
 		return nil
 	}
 	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, sib != nil, work, func(b *batch) error { return w.write(ctx, b) },

@@ -16,6 +16,10 @@ type batch struct {
 	auth, umap, rejects [][]any
 	keys                [][]any
 	authVals, mapVals   []any // backing arrays the rows above slice
+	// The auth and umap rows as their inserters will send them, when the
+	// inserters can prepare them ahead (database.Preparer).
+	authData, mapData   []byte
+	authReady, mapReady bool
 }
 
 func (b *batch) reset() {
@@ -28,6 +32,7 @@ func (b *batch) reset() {
 	clear(b.rejects)
 	clear(b.keys)
 	b.auth, b.umap, b.rejects, b.keys = b.auth[:0], b.umap[:0], b.rejects[:0], b.keys[:0]
+	b.authReady, b.mapReady = false, false
 }
 
 // values returns n fresh slots from a backing array, so a batch's rows cost
