@@ -113,9 +113,27 @@ func benchPostgres(ctx context.Context, c benchConfig) (*report, error) {
 		return nil, err
 	}
 
+	refFile := filepath.Join(c.work, "pg_indexes_after.sql")
+	if err := os.WriteFile(refFile, []byte(pgIndexesAfter), 0o600); err != nil {
+		return nil, err
+	}
 	var copies copySeries
+	var ref series
 	var kept string
 	for round := 0; round < c.rounds; round++ {
+		name := fmt.Sprintf("dhmig_bench_ref_%d_%d", pid, round)
+		if err := srv.create(ctx, name, src); err != nil {
+			return nil, err
+		}
+		if _, _, err := runTimed(ctx, nil, "psql", psqlArgs(srv.url(name), "-f", schemaFile)...); err != nil {
+			return nil, err
+		}
+		s, _, err := runTimed(ctx, nil, "psql", psqlArgs(srv.url(name), "-f", refFile)...)
+		if err != nil {
+			return nil, err
+		}
+		ref.add(s)
+		srv.drop(ctx, name)
 		for _, v := range order(round) {
 			for _, prefilled := range []bool{false, true} {
 				name := fmt.Sprintf("dhmig_bench_%s_%d_%d_%v", v, pid, round, prefilled)
@@ -158,6 +176,8 @@ func benchPostgres(ctx context.Context, c benchConfig) (*report, error) {
 		}
 	}
 	copies.report(rep, c.rows, 0.6, 1.0)
+	rep.note("reference (psql): the guide's INSERT ... SELECT with the indexes built after the load, in one transaction: %.2f s, %.2f of the baseline",
+		ref.median(), ref.median()/copies.base.median())
 
 	small, err := smallRunPostgres(ctx, c, srv, pid)
 	if err != nil {
