@@ -107,7 +107,8 @@ func pgRawCopy(ctx context.Context, raw RawConn, copySQL string, data []byte) er
 		if _, err := cd.CopyData(ctx, string(data)); err != nil {
 			return err
 		}
-		_, err = cd.Exec(nil) //nolint:staticcheck // lib/pq ends a COPY with Exec(nil): flush, CopyDone, result
+		// lib/pq ends a COPY with Exec(nil): flush, CopyDone, then the result.
+		_, err = cd.Exec(nil)
 		return err
 	})
 }
