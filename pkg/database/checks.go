@@ -54,11 +54,14 @@ type CheckSQL interface {
 	// ConcurrentReadPass is ReadPass for up to n readers that run at the
 	// same time: it returns between one and n executors, each to be used by
 	// one goroutine, that all read the same data, and a function that ends
-	// them all (call it exactly once, also after an error). Only PostgreSQL
-	// handed a connection pool returns more than one: a read-only
-	// REPEATABLE READ transaction per connection, the first exporting its
-	// snapshot and the others importing it, each with ReadPass's settings.
-	// With the caller's own transaction, on SQLite, or when the server
+	// them all (call it exactly once, also after an error). Only a
+	// connection pool that may open more than one connection gets more than
+	// one reader, each on a connection of its own. PostgreSQL's are
+	// read-only REPEATABLE READ transactions, the first exporting its
+	// snapshot and the others importing it, each with ReadPass's settings:
+	// they read the same data. SQLite's are memory-mapped connections
+	// without a transaction, where each statement reads its own snapshot,
+	// as in ReadPass. With the caller's own transaction, or when the server
 	// cannot export a snapshot or open another connection, it returns the
 	// one executor ReadPass would.
 	ConcurrentReadPass(ctx context.Context, q sqlx.QueryerContext, n int) (passes []sqlx.QueryerContext, end func() error, err error)

@@ -92,8 +92,49 @@ func spareConns(q sqlx.QueryerContext, n int) int {
 	return n
 }
 
-func (d sqliteDialect) ConcurrentReadPass(ctx context.Context, q sqlx.QueryerContext, _ int) ([]sqlx.QueryerContext, func() error, error) {
-	return onePass(d.ReadPass(ctx, q))
+// connPool is a connection pool that hands out dedicated connections
+// (*sqlx.DB and *DB).
+type connPool interface {
+	Connx(ctx context.Context) (*sqlx.Conn, error)
+}
+
+// SQLite's readers are connections of their own, each memory-mapped as
+// ReadPass does. They share no snapshot: no transaction is begun (dhmig's
+// SQLite transactions begin IMMEDIATE and would take the write lock), so
+// each statement reads its own, as in ReadPass.
+func (d sqliteDialect) ConcurrentReadPass(ctx context.Context, q sqlx.QueryerContext, n int) ([]sqlx.QueryerContext, func() error, error) {
+	pool, ok := q.(connPool)
+	if n = spareConns(q, n); !ok || n < 2 {
+		return onePass(d.ReadPass(ctx, q))
+	}
+	var passes []sqlx.QueryerContext
+	var ends []func() error
+	end := func() error {
+		var errs []error
+		for _, e := range ends {
+			errs = append(errs, e())
+		}
+		return errors.Join(errs...)
+	}
+	for len(passes) < n {
+		c, err := pool.Connx(ctx)
+		if err != nil {
+			if len(passes) > 0 && ctx.Err() == nil {
+				break // fewer readers
+			}
+			_ = end()
+			return nil, nil, fmt.Errorf("open a read connection: %w", err)
+		}
+		pass, endPass, err := d.ReadPass(ctx, c)
+		if err != nil {
+			_ = c.Close()
+			_ = end()
+			return nil, nil, err
+		}
+		passes = append(passes, pass)
+		ends = append(ends, func() error { return errors.Join(endPass(), c.Close()) })
+	}
+	return passes, end, nil
 }
 
 func onePass(pass sqlx.QueryerContext, end func() error, err error) ([]sqlx.QueryerContext, func() error, error) {

@@ -115,7 +115,7 @@ func TestConcurrentReadPassFallsBackToOneReader(t *testing.T) {
 		}
 		return passes[0]
 	}
-	t.Run("sqlite", func(t *testing.T) {
+	t.Run("sqlite pool of one connection", func(t *testing.T) {
 		db := dbtest.Open(t, dbtest.SQLite(t))
 		mustExec(t, db, `CREATE TABLE seen (n INT)`, `INSERT INTO seen VALUES (1)`)
 		one(t, db, db)
@@ -153,4 +153,49 @@ func TestConcurrentReadPassFallsBackToOneReader(t *testing.T) {
 			t.Errorf("%d sessions still busy or in a transaction", n)
 		}
 	})
+}
+
+// TestSQLiteConcurrentReadPass: a SQLite pool allowed two connections gives
+// two readers on connections of their own, each memory-mapped for the pass
+// only.
+func TestSQLiteConcurrentReadPass(t *testing.T) {
+	db := dbtest.Open(t, dbtest.SQLite(t))
+	db.SetMaxOpenConns(2)
+	ctx := context.Background()
+	mustExec(t, db, `CREATE TABLE seen (n INT)`, `INSERT INTO seen VALUES (1)`)
+	passes, end, err := db.Dialect.ConcurrentReadPass(ctx, db, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(passes) != 2 {
+		t.Fatalf("%d readers, want 2 (the pool's cap)", len(passes))
+	}
+	// A TEMP table belongs to one connection: the other reader cannot see it.
+	if _, err := passes[0].(sqlx.ExecerContext).ExecContext(ctx, `CREATE TEMP TABLE mine (n INT)`); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := sqlx.GetContext(ctx, passes[1], &n, `SELECT count(*) FROM sqlite_temp_master WHERE name = 'mine'`); err != nil || n != 0 {
+		t.Fatalf("readers share a connection: %d, %v", n, err)
+	}
+	for i, p := range passes {
+		var mmap int64
+		if err := sqlx.GetContext(ctx, p, &mmap, `PRAGMA mmap_size`); err != nil || mmap < 1<<20 {
+			t.Errorf("reader %d: mmap_size %d, %v", i, mmap, err)
+		}
+	}
+	if err := end(); err != nil {
+		t.Fatalf("end: %v", err)
+	}
+	for i := range 2 {
+		c, err := db.Connx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		var mmap int64
+		if err := c.GetContext(ctx, &mmap, `PRAGMA mmap_size`); err != nil || mmap >= 1<<20 {
+			t.Errorf("connection %d after the pass: mmap_size %d, %v", i, mmap, err)
+		}
+	}
 }

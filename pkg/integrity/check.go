@@ -79,6 +79,10 @@ const (
 	numLanes
 )
 
+// MaxReaders is the most connections Run reads a pool on at once: one per
+// lane of checks.
+const MaxReaders = int(numLanes)
+
 // Find runs this check alone on q and returns what it found.
 func (c Check) Find(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (f Finding, err error) {
 	o, err := opts.normalize()
