@@ -112,6 +112,9 @@ func runVerify(cmd *cobra.Command, f *Factory, format output.Format, opts integr
 		return err
 	}
 	defer db.Close()
+	// Verify only reads: let each lane of checks have a connection (a
+	// SQLite pool holds one, for its writer, unless told otherwise).
+	db.SetMaxOpenConns(integrity.MaxReaders)
 	// No transaction: on SQLite every transaction begins IMMEDIATE and would
 	// take the write lock; plain queries only read.
 	rep, err := integrity.Run(ctx, db, db.Dialect, opts)

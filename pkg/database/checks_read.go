@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // ReadPass is CheckSQL's method; see its documentation there.
@@ -20,16 +21,20 @@ type txBeginner interface {
 // true)), so they end with the transaction. work_mem: the parity join hashes
 // a million mappings and users (60 MB and 140 MB); at the default 4MB it
 // spilled to disk in 16 batches. jit: compiling the parity query took 2.2 s
-// of a 9 s run for a query that runs once.
+// of a 9 s run for a query that runs once. max_parallel_workers_per_gather
+// is left to the server, also when readers run side by side: verify at 1M
+// users on 2 busy cores, two readers each with their parallel workers (the
+// default 2) took 5.7 s, with 1 worker 6.4 s, with none 7.6 s (medians of
+// 7, alternating; one reader with its workers: 6.2 s).
 var pgReadSettings = [][2]string{{"work_mem", "256MB"}, {"jit", "off"}}
 
 func (postgresDialect) ReadPass(ctx context.Context, q sqlx.QueryerContext) (sqlx.QueryerContext, func() error, error) {
 	if b, ok := q.(txBeginner); ok {
-		tx, err := b.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		tx, err := b.BeginTxx(ctx, pgReadOnly)
 		if err != nil {
 			return nil, nil, fmt.Errorf("begin read-only transaction: %w", err)
 		}
-		if err := pgSetLocal(ctx, tx, pgReadSettings); err != nil {
+		if err := pgStartRead(ctx, tx, ""); err != nil {
 			_ = tx.Rollback()
 			return nil, nil, err
 		}
@@ -49,6 +54,23 @@ func (postgresDialect) ReadPass(ctx context.Context, q sqlx.QueryerContext) (sql
 		return nil, nil, err
 	}
 	return q, func() error { return pgSetLocal(context.WithoutCancel(ctx), q, old) }, nil
+}
+
+// pgReadOnly begins a read pass's transaction: read-only and REPEATABLE
+// READ, so that all its statements read one snapshot.
+var pgReadOnly = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+
+// pgStartRead prepares a transaction just begun with pgReadOnly for the
+// pass: with a snapshot id it reads that exported snapshot instead of
+// taking its own; then it takes pgReadSettings.
+func pgStartRead(ctx context.Context, tx *sqlx.Tx, snapshot string) error {
+	if snapshot != "" {
+		// Only as the transaction's first statement, before any query.
+		if _, err := tx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT `+pq.QuoteLiteral(snapshot)); err != nil {
+			return fmt.Errorf("import snapshot %s: %w", snapshot, err)
+		}
+	}
+	return pgSetLocal(ctx, tx, pgReadSettings)
 }
 
 func pgSetLocal(ctx context.Context, q sqlx.QueryerContext, settings [][2]string) error {

@@ -61,7 +61,27 @@ type Check struct {
 	rule *rowRule
 	// find runs any other check.
 	find func(ctx context.Context, e *env) (Finding, error)
+	// lane groups the checks that share a scan and its results: Run runs
+	// a lane's checks in order on one connection, and different lanes at
+	// the same time when the read pass offers more than one connection.
+	lane lane
 }
+
+// lane is a group of checks that read together.
+type lane int
+
+// The lanes: the data and schema checks (the scan of auth_users and what
+// it counts), and parity (the join of the legacy table, the mapping and the
+// users), about as long as each other on a large table.
+const (
+	usersLane lane = iota
+	parityLane
+	numLanes
+)
+
+// MaxReaders is the most connections Run reads a pool on at once: one per
+// lane of checks.
+const MaxReaders = int(numLanes)
 
 // Find runs this check alone on q and returns what it found.
 func (c Check) Find(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (f Finding, err error) {

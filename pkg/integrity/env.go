@@ -43,6 +43,12 @@ func newEnv(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, o Op
 	return &env{q: q, d: d, o: o, tables: tables, counts: map[string]int64{}}, nil
 }
 
+// on returns an env reading through q, with e's options and tables and
+// caches of its own, for a lane that runs beside e's.
+func (e *env) on(q sqlx.QueryerContext) *env {
+	return &env{q: q, d: e.d, o: e.o, tables: e.tables, counts: map[string]int64{}}
+}
+
 func (e *env) has(table string) bool { return slices.Contains(e.tables, table) }
 
 // bind turns ? placeholders into the driver's.

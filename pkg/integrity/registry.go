@@ -42,10 +42,10 @@ var registry = []Check{
 		find:        findOrphanTokens},
 	{ID: "parity.legacy_rows", Severity: SeverityError,
 		Description: "every legacy row was migrated (dhmig_user_map) or recorded as rejected (dhmig_rejects)",
-		find:        findUnaccountedLegacyRows},
+		find:        findUnaccountedLegacyRows, lane: parityLane},
 	{ID: "parity.mapped_values", Severity: SeverityError,
 		Description: "every migrated user's email and password hash match its legacy row (temporary passwords excepted)",
-		find:        findMappedMismatches},
+		find:        findMappedMismatches, lane: parityLane},
 }
 
 // Checks returns every registered check, in run order.

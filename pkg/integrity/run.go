@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -57,31 +58,20 @@ func (r Report) FailedIDs() []string {
 }
 
 // Run executes the selected checks on q, read-only, and reports every one
-// of them. Hand it a connection or the caller's own transaction (migrate
-// verifies inside its write transaction); it never writes or commits. The
-// checks run as one read pass (Dialect.ReadPass): on PostgreSQL a
-// connection pool is read inside one read-only transaction, so every check
-// sees the same snapshot; on SQLite no transaction is begun. The error
-// wraps ErrVerifyFailed when an error-severity check failed — the report is
+// of them, in registry order. Hand it a connection pool or the caller's own
+// transaction (migrate verifies inside its write transaction); it never
+// writes or commits. The checks run as one read pass
+// (Dialect.ConcurrentReadPass): on PostgreSQL a pool is read in read-only
+// transactions on one shared snapshot, one per lane of checks, and the lanes
+// run at the same time; in the caller's transaction, and on SQLite (where no
+// transaction is begun), they run one after the other on q. The error wraps
+// ErrVerifyFailed when an error-severity check failed — the report is
 // complete then — and is any other error when verification could not run
-// (the report is partial).
+// (the report holds the checks that finished).
 func Run(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (rep Report, err error) {
 	start := time.Now()
 	rep = Report{Checks: []Result{}}
 	o, err := opts.normalize()
-	if err != nil {
-		return rep, err
-	}
-	q, end, err := d.ReadPass(ctx, q)
-	if err != nil {
-		return rep, err
-	}
-	defer func() {
-		if eerr := end(); eerr != nil && err == nil {
-			err = fmt.Errorf("end the read: %w", eerr)
-		}
-	}()
-	e, err := newEnv(ctx, q, d, o)
 	if err != nil {
 		return rep, err
 	}
@@ -91,15 +81,31 @@ func Run(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Op
 			sel = append(sel, c)
 		}
 	}
-	if err := e.countRules(ctx, sel); err != nil {
-		return rep, fmt.Errorf("scan auth_users: %w", err)
+	passes, end, err := d.ConcurrentReadPass(ctx, q, lanesOf(sel))
+	if err != nil {
+		return rep, err
 	}
-	for _, c := range sel {
-		f, err := c.run(ctx, e)
-		if err != nil {
-			return rep, fmt.Errorf("check %s: %w", c.ID, err)
+	defer func() {
+		if eerr := end(); eerr != nil && err == nil {
+			err = fmt.Errorf("end the read: %w", eerr)
 		}
-		rep.Checks = append(rep.Checks, result(c, f, o))
+	}()
+	if o.PassBegun != nil {
+		o.PassBegun(len(passes))
+	}
+	e, err := newEnv(ctx, passes[0], d, o)
+	if err != nil {
+		return rep, err
+	}
+	results := make([]*Result, len(sel))
+	err = e.runLanes(ctx, sel, passes, results)
+	for _, r := range results {
+		if r != nil {
+			rep.Checks = append(rep.Checks, *r)
+		}
+	}
+	if err != nil {
+		return rep, err
 	}
 	rep.Summary = summarize(rep.Checks)
 	rep.OK = !rep.Failed()
@@ -108,6 +114,81 @@ func Run(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Op
 		return rep, fmt.Errorf("%w: %s", ErrVerifyFailed, strings.Join(ids, ", "))
 	}
 	return rep, nil
+}
+
+// lanesOf counts the lanes the checks fall in.
+func lanesOf(checks []Check) int {
+	var seen [numLanes]bool
+	n := 0
+	for _, c := range checks {
+		if !seen[c.lane] {
+			seen[c.lane], n = true, n+1
+		}
+	}
+	return max(n, 1)
+}
+
+// runLanes runs the checks and stores each one's result at its index. Each
+// lane runs on a pass of its own (lanes share passes round-robin when there
+// are fewer); with one pass, that is every check in registry order, as one
+// sequence. Several passes run at the same time, and the first error
+// cancels the others' queries and is the one returned.
+func (e *env) runLanes(ctx context.Context, checks []Check, passes []sqlx.QueryerContext, results []*Result) error {
+	groups := make([][]int, len(passes))
+	slot := map[lane]int{}
+	for i, c := range checks {
+		p, ok := slot[c.lane]
+		if !ok {
+			p = len(slot) % len(passes)
+			slot[c.lane] = p
+		}
+		groups[p] = append(groups[p], i)
+	}
+	if len(passes) == 1 {
+		return e.runChecks(ctx, checks, groups[0], results)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+	)
+	for p, idx := range groups {
+		if len(idx) == 0 {
+			continue
+		}
+		pe := e.on(passes[p])
+		wg.Go(func() {
+			if err := pe.runChecks(ctx, checks, idx, results); err != nil {
+				once.Do(func() { first = err })
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// runChecks runs the checks at idx, in order, on e's executor: first the
+// one scan that counts their rule checks.
+func (e *env) runChecks(ctx context.Context, checks []Check, idx []int, results []*Result) error {
+	mine := make([]Check, len(idx))
+	for k, i := range idx {
+		mine[k] = checks[i]
+	}
+	if err := e.countRules(ctx, mine); err != nil {
+		return fmt.Errorf("scan auth_users: %w", err)
+	}
+	for k, c := range mine {
+		f, err := c.run(ctx, e)
+		if err != nil {
+			return fmt.Errorf("check %s: %w", c.ID, err)
+		}
+		r := result(c, f, e.o)
+		results[idx[k]] = &r
+	}
+	return nil
 }
 
 func result(c Check, f Finding, o Options) Result {
