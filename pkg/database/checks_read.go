@@ -11,12 +11,6 @@ import (
 
 // ReadPass is CheckSQL's method; see its documentation there.
 
-// txBeginner is a connection pool that can open a transaction (*sqlx.DB and
-// *DB).
-type txBeginner interface {
-	BeginTxx(ctx context.Context, opts *sql.TxOptions) (*sqlx.Tx, error)
-}
-
 // pgReadSettings are set for the pass only (SET LOCAL / set_config(…,
 // true)), so they end with the transaction. work_mem: the parity join hashes
 // a million mappings and users (60 MB and 140 MB); at the default 4MB it
@@ -29,7 +23,7 @@ type txBeginner interface {
 var pgReadSettings = [][2]string{{"work_mem", "256MB"}, {"jit", "off"}}
 
 func (postgresDialect) ReadPass(ctx context.Context, q sqlx.QueryerContext) (sqlx.QueryerContext, func() error, error) {
-	if b, ok := q.(txBeginner); ok {
+	if b, ok := q.(Beginner); ok {
 		tx, err := b.BeginTxx(ctx, pgReadOnly)
 		if err != nil {
 			return nil, nil, fmt.Errorf("begin read-only transaction: %w", err)

@@ -22,7 +22,7 @@ func (d postgresDialect) ConcurrentReadPass(ctx context.Context, q sqlx.QueryerC
 // export and the imports.
 func (d postgresDialect) sharedSnapshotPass(ctx context.Context, q sqlx.QueryerContext, n int,
 	beforeImport func()) ([]sqlx.QueryerContext, func() error, error) {
-	pool, ok := q.(txBeginner)
+	pool, ok := q.(Beginner)
 	if n = spareConns(q, n); !ok || n < 2 {
 		return onePass(d.ReadPass(ctx, q))
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -20,31 +19,25 @@ type Beginner interface {
 // it was to share a snapshot with is intact: read on that transaction.
 var ErrNoSibling = errors.New("no sibling read")
 
-// pgSnapshotID is the form of pg_export_snapshot()'s result; checked before
-// it is spliced into SET TRANSACTION SNAPSHOT, which takes no parameters.
-var pgSnapshotID = regexp.MustCompile(`^[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+$`)
-
 // pgSiblingRead opens a read-only transaction on another connection of pool
 // that reads exactly what tx reads at this moment: tx exports its snapshot
-// (pg_export_snapshot) and the new transaction imports it. The import only
-// works while tx is open, and tx must not be inside a savepoint. What tx
-// itself has written stays invisible to the sibling. An error wrapping
-// ErrNoSibling leaves tx as it was; any other leaves it aborted.
+// (pg_export_snapshot) and the new transaction imports it (pgStartRead, as
+// verify's concurrent readers do). The import only works while tx is open,
+// and tx must not be inside a savepoint. What tx itself has written stays
+// invisible to the sibling. An error wrapping ErrNoSibling leaves tx as it
+// was; any other leaves it aborted.
 func pgSiblingRead(ctx context.Context, tx *sqlx.Tx, pool Beginner) (*sqlx.Tx, error) {
 	var id string
 	if err := tx.QueryRowxContext(ctx, `SELECT pg_export_snapshot()`).Scan(&id); err != nil {
 		return nil, fmt.Errorf("export snapshot: %w", err)
 	}
-	if !pgSnapshotID.MatchString(id) {
-		return nil, fmt.Errorf("export snapshot: unexpected id %q", id)
-	}
-	sib, err := pool.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	sib, err := pool.BeginTxx(ctx, pgReadOnly)
 	if err != nil {
 		return nil, fmt.Errorf("%w: begin: %w", ErrNoSibling, err)
 	}
-	if _, err := sib.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+id+`'`); err != nil {
+	if err := pgStartRead(ctx, sib, id); err != nil {
 		_ = sib.Rollback()
-		return nil, fmt.Errorf("%w: import snapshot: %w", ErrNoSibling, err)
+		return nil, fmt.Errorf("%w: %w", ErrNoSibling, err)
 	}
 	return sib, nil
 }
