@@ -8,7 +8,7 @@ import (
 // The patterns avoid backslashes ([$], [.]) so that they mean the same
 // whatever standard_conforming_strings says.
 const (
-	pgBcryptTailPattern = `^[./A-Za-z0-9]+$`
+	pgBcryptOutsideTail = `[^./A-Za-z0-9]`
 	pgEmailPattern      = `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+[.][a-zA-Z]{2,}$`
 )
 
@@ -22,13 +22,15 @@ var pgBcryptCosts = func() string {
 }()
 
 // AcceptedBcryptSQL checks the length and the seven-character prefix with
-// plain comparisons and leaves only the 53-character tail to the regular
-// expression: 20-30% cheaper on a million rows than one regular expression
-// over the whole hash (and a counted repeat, {53}, was several times
-// slower still).
+// plain comparisons and leaves only the 53-character tail to a regular
+// expression, which looks for a character outside the alphabet (the length
+// already makes the tail non-empty): 20-30% cheaper on a million rows than
+// one regular expression over the whole hash, and the search for an
+// outsider 20% cheaper again than matching ^[./A-Za-z0-9]+$ (1.39 -> 1.12 s
+// of CPU). A counted repeat, {53}, was several times slower.
 func (postgresDialect) AcceptedBcryptSQL(expr string) string {
 	return fmt.Sprintf("(length(%[1]s) = 60 AND left(%[1]s, 4) IN ('$2a$', '$2b$', '$2y$')"+
-		" AND substr(%[1]s, 5, 3) IN (%[2]s) AND substr(%[1]s, 8) ~ '%[3]s')", expr, pgBcryptCosts, pgBcryptTailPattern)
+		" AND substr(%[1]s, 5, 3) IN (%[2]s) AND substr(%[1]s, 8) !~ '%[3]s')", expr, pgBcryptCosts, pgBcryptOutsideTail)
 }
 
 func (postgresDialect) ValidEmailSQL(expr string) string {
