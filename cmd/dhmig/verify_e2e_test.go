@@ -48,11 +48,7 @@ func (v verifyJSON) notPassing() []string {
 // freshFixture returns a clean migrated database of the same engine as tg.
 func freshFixture(t *testing.T, tg database.Target) (database.Target, *database.DB) {
 	t.Helper()
-	if tg.Kind == database.SQLite {
-		tg = dbtest.SQLite(t)
-	} else {
-		tg = dbtest.Postgres(t)
-	}
+	tg = dbtest.Fresh(t, tg)
 	db := dbtest.Open(t, tg)
 	integritytest.Migrated(t, db)
 	return tg, db

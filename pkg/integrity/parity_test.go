@@ -29,12 +29,7 @@ func TestParityComparesEmailsCanonically(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		for _, c := range cases {
 			t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
-				var db *database.DB
-				if tg.Kind == database.SQLite {
-					db = dbtest.Open(t, dbtest.SQLite(t))
-				} else {
-					db = dbtest.Open(t, dbtest.Postgres(t))
-				}
+				db := dbtest.Open(t, dbtest.Fresh(t, tg))
 				integritytest.Migrated(t, db)
 				for _, q := range []string{c.legacySQL, c.userSQL} {
 					if q != "" {

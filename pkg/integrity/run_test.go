@@ -75,12 +75,7 @@ func TestEachDefectFailsExactlyItsCheck(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		for _, d := range integritytest.Defects() {
 			t.Run(strings.ReplaceAll(d.Name, " ", "_"), func(t *testing.T) {
-				var db *database.DB
-				if tg.Kind == database.SQLite {
-					db = dbtest.Open(t, dbtest.SQLite(t))
-				} else {
-					db = dbtest.Open(t, dbtest.Postgres(t))
-				}
+				db := dbtest.Open(t, dbtest.Fresh(t, tg))
 				integritytest.Migrated(t, db)
 				d.Plant(t, db)
 				rep, err := integrity.Run(context.Background(), db, db.Dialect, integrity.Options{})

@@ -104,6 +104,16 @@ func Open(t testing.TB, tg database.Target) *database.DB {
 	return db
 }
 
+// Fresh returns a new, empty database of the same engine as tg (a subtest
+// that needs one of its own inside Each).
+func Fresh(t testing.TB, tg database.Target) database.Target {
+	t.Helper()
+	if tg.Kind == database.SQLite {
+		return SQLite(t)
+	}
+	return Postgres(t)
+}
+
 // Each runs fn once per engine, as subtests named sqlite and postgres, each
 // with a fresh database.
 func Each(t *testing.T, fn func(t *testing.T, tg database.Target)) {
