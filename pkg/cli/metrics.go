@@ -67,6 +67,9 @@ line to the migration log (--log-file or MIGRATION_LOG).`,
 				return err
 			}
 			defer db.Close()
+			// metrics only reads: the scan of auth_users gets a
+			// connection of its own (a SQLite pool holds one otherwise).
+			db.SetMaxOpenConns(metrics.MaxReaders)
 			snap, err := metrics.Collect(ctx, db, db.Dialect, metrics.Options{SourceTable: o.sourceTable})
 			if err != nil {
 				return err

@@ -90,10 +90,11 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	for _, r := range AppRoles {
 		s.UsersByRole[r] = 0
 	}
-	q, end, err := d.ReadPass(ctx, q)
+	passes, end, err := d.ConcurrentReadPass(ctx, q, MaxReaders)
 	if err != nil {
 		return s, err
 	}
+	q = passes[0]
 	defer func() {
 		if eerr := end(); eerr != nil && err == nil {
 			err = fmt.Errorf("end the read: %w", eerr)
@@ -106,26 +107,54 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	if !slices.Contains(tables, "auth_users") {
 		return s, ErrNoAuthSchema
 	}
-	if err := collectUsers(ctx, q, d, &s); err != nil {
+	// The scan of auth_users is most of the work: with a second reader it
+	// runs beside the other counts.
+	users := make(chan error, 1)
+	go func() { users <- collectUsers(ctx, passes[0], d, &s) }()
+	q = passes[len(passes)-1]
+	if len(passes) == 1 {
+		if err := <-users; err != nil {
+			return s, err
+		}
+	}
+	if err := collectOthers(ctx, q, d, opts, tables, &s); err != nil {
+		if len(passes) > 1 {
+			<-users
+		}
 		return s, err
 	}
+	if len(passes) > 1 {
+		if err := <-users; err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// MaxReaders is the most connections Collect reads a pool on at once: the
+// scan of auth_users on one, every other count on the other.
+const MaxReaders = 2
+
+// collectOthers fills what does not come from auth_users: the bookkeeping,
+// the legacy table and the refresh tokens.
+func collectOthers(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options, tables []string, s *Snapshot) (err error) {
 	has := func(t string) bool { return slices.Contains(tables, t) }
 	if has("dhmig_user_map") {
 		var migrated, temp sql.NullInt64
 		if err := q.QueryRowxContext(ctx, `SELECT COUNT(*), SUM(CASE WHEN temp_password THEN 1 ELSE 0 END) FROM dhmig_user_map`).
 			Scan(&migrated, &temp); err != nil {
-			return s, fmt.Errorf("count dhmig_user_map: %w", err)
+			return fmt.Errorf("count dhmig_user_map: %w", err)
 		}
 		s.MigratedUsers, s.TempPasswordUsers = ptr(migrated.Int64), ptr(temp.Int64)
 	}
 	if has("dhmig_rejects") {
 		if s.RejectedLegacyUsers, err = countRows(ctx, q, "dhmig_rejects"); err != nil {
-			return s, err
+			return err
 		}
 	}
 	if has(opts.SourceTable) {
 		if s.LegacyUsers, err = countRows(ctx, q, d.QuoteIdent(opts.SourceTable)); err != nil {
-			return s, err
+			return err
 		}
 	}
 	if has("auth_refresh_tokens") {
@@ -137,11 +166,11 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 			FROM auth_refresh_tokens`)
 		now := d.Timestamp(opts.Now)
 		if err := q.QueryRowxContext(ctx, query, now, now).Scan(&t.Revoked, &t.Expired, &t.Active); err != nil {
-			return s, fmt.Errorf("count refresh tokens: %w", err)
+			return fmt.Errorf("count refresh tokens: %w", err)
 		}
 		s.RefreshTokens = &t
 	}
-	return s, nil
+	return nil
 }
 
 // collectUsers reads the guide's four numbers, the users of each of the

@@ -3,6 +3,7 @@ package metrics_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
@@ -21,45 +22,58 @@ func sqlCount(t *testing.T, db *database.DB, query string, args ...any) int64 {
 	return n
 }
 
+// TestCollectMatchesIndependentCounts reads with one connection (the scan of
+// auth_users, then the other counts) and with metrics.MaxReaders, as dhmig
+// metrics does (the two side by side).
 func TestCollectMatchesIndependentCounts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		db := dbtest.Open(t, tg)
 		integritytest.Migrated(t, db)
-		s, err := metrics.Collect(context.Background(), db, db.Dialect, metrics.Options{Now: integritytest.Base})
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := db.Dialect.Timestamp(integritytest.Base)
-		checks := []struct {
-			name      string
-			got, want int64
-			sql       string
-			args      []any
-		}{
-			{"total_users", s.TotalUsers, integritytest.TotalUsers, `SELECT COUNT(*) FROM auth_users`, nil},
-			{"active_users", s.ActiveUsers, integritytest.ActiveUsers, `SELECT COUNT(*) FROM auth_users WHERE status = 'active'`, nil},
-			{"locked_accounts", s.LockedAccounts, integritytest.LockedAccounts, `SELECT COUNT(*) FROM auth_users WHERE is_locked = ?`, []any{db.Dialect.Bool(true)}},
-			{"unverified_users", s.UnverifiedUsers, integritytest.UnverifiedUsers, `SELECT COUNT(*) FROM auth_users WHERE status = 'pending_verification'`, nil},
-			{"by_status active", s.UsersByStatus["active"], integritytest.ActiveUsers, `SELECT COUNT(*) FROM auth_users WHERE status = 'active'`, nil},
-			{"by_role admin", s.UsersByRole["admin"], integritytest.AdminUsers, `SELECT COUNT(*) FROM auth_users WHERE roles = ?`, []any{db.Dialect.Roles([]string{"user", "admin"})}},
-			{"by_role user", s.UsersByRole["user"], integritytest.TotalUsers, `SELECT COUNT(*) FROM auth_users`, nil},
-			{"temp_password_users", *s.TempPasswordUsers, integritytest.TempPassword, `SELECT COUNT(*) FROM dhmig_user_map WHERE temp_password = ?`, []any{db.Dialect.Bool(true)}},
-			{"legacy_users", *s.LegacyUsers, integritytest.LegacyRows, `SELECT COUNT(*) FROM legacy_users`, nil},
-			{"migrated_users", *s.MigratedUsers, integritytest.MigratedUsers, `SELECT COUNT(*) FROM dhmig_user_map`, nil},
-			{"rejected_legacy_users", *s.RejectedLegacyUsers, integritytest.RejectedRows, `SELECT COUNT(*) FROM dhmig_rejects`, nil},
-			{"tokens revoked", s.RefreshTokens.Revoked, integritytest.TokensRevoked, `SELECT COUNT(*) FROM auth_refresh_tokens WHERE revoked_at IS NOT NULL`, nil},
-			{"tokens expired", s.RefreshTokens.Expired, integritytest.TokensExpired, `SELECT COUNT(*) FROM auth_refresh_tokens WHERE revoked_at IS NULL AND expires_at < ?`, []any{now}},
-			{"tokens active", s.RefreshTokens.Active, integritytest.TokensActive, `SELECT COUNT(*) FROM auth_refresh_tokens WHERE revoked_at IS NULL AND expires_at >= ?`, []any{now}},
-		}
-		for _, c := range checks {
-			if independent := sqlCount(t, db, c.sql, c.args...); c.got != c.want || c.got != independent {
-				t.Errorf("%s = %d, fixture says %d, SQL says %d", c.name, c.got, c.want, independent)
-			}
-		}
-		if s.UsersByStatus["suspended"] != 0 || len(s.UsersByStatus) != 4 || len(s.UsersByRole) != 4 {
-			t.Errorf("the application's statuses and roles must all be present: %v %v", s.UsersByStatus, s.UsersByRole)
+		for _, conns := range []int{1, metrics.MaxReaders} {
+			t.Run(fmt.Sprintf("%d connections", conns), func(t *testing.T) {
+				db.SetMaxOpenConns(conns)
+				testCollectCounts(t, db)
+			})
 		}
 	})
+}
+
+func testCollectCounts(t *testing.T, db *database.DB) {
+	t.Helper()
+	s, err := metrics.Collect(context.Background(), db, db.Dialect, metrics.Options{Now: integritytest.Base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := db.Dialect.Timestamp(integritytest.Base)
+	checks := []struct {
+		name      string
+		got, want int64
+		sql       string
+		args      []any
+	}{
+		{"total_users", s.TotalUsers, integritytest.TotalUsers, `SELECT COUNT(*) FROM auth_users`, nil},
+		{"active_users", s.ActiveUsers, integritytest.ActiveUsers, `SELECT COUNT(*) FROM auth_users WHERE status = 'active'`, nil},
+		{"locked_accounts", s.LockedAccounts, integritytest.LockedAccounts, `SELECT COUNT(*) FROM auth_users WHERE is_locked = ?`, []any{db.Dialect.Bool(true)}},
+		{"unverified_users", s.UnverifiedUsers, integritytest.UnverifiedUsers, `SELECT COUNT(*) FROM auth_users WHERE status = 'pending_verification'`, nil},
+		{"by_status active", s.UsersByStatus["active"], integritytest.ActiveUsers, `SELECT COUNT(*) FROM auth_users WHERE status = 'active'`, nil},
+		{"by_role admin", s.UsersByRole["admin"], integritytest.AdminUsers, `SELECT COUNT(*) FROM auth_users WHERE roles = ?`, []any{db.Dialect.Roles([]string{"user", "admin"})}},
+		{"by_role user", s.UsersByRole["user"], integritytest.TotalUsers, `SELECT COUNT(*) FROM auth_users`, nil},
+		{"temp_password_users", *s.TempPasswordUsers, integritytest.TempPassword, `SELECT COUNT(*) FROM dhmig_user_map WHERE temp_password = ?`, []any{db.Dialect.Bool(true)}},
+		{"legacy_users", *s.LegacyUsers, integritytest.LegacyRows, `SELECT COUNT(*) FROM legacy_users`, nil},
+		{"migrated_users", *s.MigratedUsers, integritytest.MigratedUsers, `SELECT COUNT(*) FROM dhmig_user_map`, nil},
+		{"rejected_legacy_users", *s.RejectedLegacyUsers, integritytest.RejectedRows, `SELECT COUNT(*) FROM dhmig_rejects`, nil},
+		{"tokens revoked", s.RefreshTokens.Revoked, integritytest.TokensRevoked, `SELECT COUNT(*) FROM auth_refresh_tokens WHERE revoked_at IS NOT NULL`, nil},
+		{"tokens expired", s.RefreshTokens.Expired, integritytest.TokensExpired, `SELECT COUNT(*) FROM auth_refresh_tokens WHERE revoked_at IS NULL AND expires_at < ?`, []any{now}},
+		{"tokens active", s.RefreshTokens.Active, integritytest.TokensActive, `SELECT COUNT(*) FROM auth_refresh_tokens WHERE revoked_at IS NULL AND expires_at >= ?`, []any{now}},
+	}
+	for _, c := range checks {
+		if independent := sqlCount(t, db, c.sql, c.args...); c.got != c.want || c.got != independent {
+			t.Errorf("%s = %d, fixture says %d, SQL says %d", c.name, c.got, c.want, independent)
+		}
+	}
+	if s.UsersByStatus["suspended"] != 0 || len(s.UsersByStatus) != 4 || len(s.UsersByRole) != 4 {
+		t.Errorf("the application's statuses and roles must all be present: %v %v", s.UsersByStatus, s.UsersByRole)
+	}
 }
 
 func TestCollectWithoutOptionalTables(t *testing.T) {
