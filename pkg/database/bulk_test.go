@@ -217,5 +217,15 @@ func TestSiblingCursorSharesSnapshot(t *testing.T) {
 		if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM sib`); err != nil || n != 8 {
 			t.Errorf("writer sees %d rows (%v), want 8", n, err)
 		}
+		// A pool whose one connection the writer holds has none to spare:
+		// ErrNoSibling at once, not a wait, and the writer goes on.
+		db.SetMaxOpenConns(1)
+		defer db.SetMaxOpenConns(0)
+		if _, err := db.Dialect.OpenSiblingCursor(ctx, tx, db, `SELECT id FROM sib`); !errors.Is(err, database.ErrNoSibling) {
+			t.Fatalf("sibling from a full pool: err = %v, want ErrNoSibling", err)
+		}
+		if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM sib`); err != nil || n != 8 {
+			t.Errorf("writer after a refused sibling: %d rows, %v", n, err)
+		}
 	})
 }

@@ -83,7 +83,7 @@ func (d postgresDialect) sharedSnapshotPass(ctx context.Context, q sqlx.QueryerC
 
 // spareConns caps n at the connections q's pool may still open: with
 // SetMaxOpenConns(1) a second transaction would wait for ever for the first.
-func spareConns(q sqlx.QueryerContext, n int) int {
+func spareConns(q any, n int) int {
 	if p, ok := q.(interface{ Stats() sql.DBStats }); ok {
 		if s := p.Stats(); s.MaxOpenConnections > 0 {
 			return min(n, s.MaxOpenConnections-s.InUse)

@@ -27,6 +27,11 @@ var ErrNoSibling = errors.New("no sibling read")
 // invisible to the sibling. An error wrapping ErrNoSibling leaves tx as it
 // was; any other leaves it aborted.
 func pgSiblingRead(ctx context.Context, tx *sqlx.Tx, pool Beginner) (*sqlx.Tx, error) {
+	// A pool with no connection to spare would make the sibling wait for
+	// ever for the one tx holds.
+	if spareConns(pool, 1) < 1 {
+		return nil, fmt.Errorf("%w: the pool has no connection to spare", ErrNoSibling)
+	}
 	var id string
 	if err := tx.QueryRowxContext(ctx, `SELECT pg_export_snapshot()`).Scan(&id); err != nil {
 		return nil, fmt.Errorf("export snapshot: %w", err)
