@@ -107,28 +107,26 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	if !slices.Contains(tables, "auth_users") {
 		return s, ErrNoAuthSchema
 	}
-	// The scan of auth_users is most of the work: with a second reader it
-	// runs beside the other counts.
+	if len(passes) == 1 {
+		if err := collectUsers(ctx, q, d, &s); err != nil {
+			return s, err
+		}
+		return s, collectOthers(ctx, q, d, opts, tables, &s)
+	}
+	// The scan of auth_users is most of the work: it runs beside the other
+	// counts, which fill other fields of s. The first error stops both.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	users := make(chan error, 1)
 	go func() { users <- collectUsers(ctx, passes[0], d, &s) }()
-	q = passes[len(passes)-1]
-	if len(passes) == 1 {
-		if err := <-users; err != nil {
-			return s, err
-		}
+	oerr := collectOthers(ctx, passes[1], d, opts, tables, &s)
+	if oerr != nil {
+		cancel()
 	}
-	if err := collectOthers(ctx, q, d, opts, tables, &s); err != nil {
-		if len(passes) > 1 {
-			<-users
-		}
-		return s, err
+	if uerr := <-users; uerr != nil && oerr == nil {
+		return s, uerr
 	}
-	if len(passes) > 1 {
-		if err := <-users; err != nil {
-			return s, err
-		}
-	}
-	return s, nil
+	return s, oerr
 }
 
 // MaxReaders is the most connections Collect reads a pool on at once: the
