@@ -92,15 +92,21 @@ func (e *env) parityScan(ctx context.Context, l legacy) (*parityCounts, error) {
 	return e.parity, nil
 }
 
+// parityCounts is what both parity checks start from: the legacy names and
+// the one scan's counts, or why parity cannot run (skip).
+func (e *env) parityCounts(ctx context.Context) (l legacy, p *parityCounts, skip string, err error) {
+	if l, skip, err = e.parityReady(ctx); err != nil || skip != "" {
+		return l, nil, skip, err
+	}
+	p, err = e.parityScan(ctx, l)
+	return l, p, "", err
+}
+
 func findUnaccountedLegacyRows(ctx context.Context, e *env) (Finding, error) {
 	const id = "parity.legacy_rows"
-	l, skip, err := e.parityReady(ctx)
+	l, p, skip, err := e.parityCounts(ctx)
 	if err != nil || skip != "" {
 		return Finding{Skipped: skip}, err
-	}
-	p, err := e.parityScan(ctx, l)
-	if err != nil {
-		return Finding{}, err
 	}
 	f := Finding{Count: p.unaccounted, Examples: []Example{}}
 	if f.Count == 0 {
@@ -120,13 +126,9 @@ func findUnaccountedLegacyRows(ctx context.Context, e *env) (Finding, error) {
 // temporary password. A mapping whose legacy row is gone counts too.
 func findMappedMismatches(ctx context.Context, e *env) (Finding, error) {
 	const id = "parity.mapped_values"
-	l, skip, err := e.parityReady(ctx)
+	l, p, skip, err := e.parityCounts(ctx)
 	if err != nil || skip != "" {
 		return Finding{Skipped: skip}, err
-	}
-	p, err := e.parityScan(ctx, l)
-	if err != nil {
-		return Finding{}, err
 	}
 	gone := max(p.mapped-p.matched, 0)
 	f := Finding{Count: p.mismatched + gone, Examples: []Example{}}
