@@ -113,7 +113,10 @@ type Cursor interface {
 }
 
 // Inserter writes rows to one table, each row a value per column in the
-// order given to NewInserter.
+// order given to NewInserter. An Insert that fails may have written part of
+// its rows (SQLite inserts with OR FAIL, PostgreSQL aborts the
+// transaction): the caller rolls back, to a savepoint or the whole
+// transaction.
 type Inserter interface {
 	Insert(ctx context.Context, rows [][]any) error
 	Close() error

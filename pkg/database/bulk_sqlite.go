@@ -27,6 +27,12 @@ func (sqliteDialect) OpenSiblingCursor(context.Context, *sqlx.Tx, Beginner, stri
 	return nil, errors.ErrUnsupported
 }
 
+// sqliteInserter writes with INSERT OR FAIL: a failing statement keeps the
+// rows it wrote before the failure instead of undoing them, so SQLite needs
+// no statement journal, which every multi-row INSERT otherwise fills with
+// the pages it touches (the callers roll back on any error). A 1M-row copy
+// wrote 480 MB of statement journal; OR FAIL leaves the foreign key's
+// journal only (dhmig_user_map): 7.77 -> 7.47 s.
 type sqliteInserter struct {
 	one, many *sqlx.Stmt
 	cols      int
@@ -38,7 +44,7 @@ func (d sqliteDialect) NewInserter(ctx context.Context, tx *sqlx.Tx, _ RawConn, 
 	for i, c := range columns {
 		quoted[i] = d.QuoteIdent(c)
 	}
-	head := `INSERT INTO ` + d.QuoteIdent(table) + ` (` + strings.Join(quoted, ", ") + `) VALUES `
+	head := `INSERT OR FAIL INTO ` + d.QuoteIdent(table) + ` (` + strings.Join(quoted, ", ") + `) VALUES `
 	tuple := `(` + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + `)`
 	one, err := tx.PreparexContext(ctx, head+tuple)
 	if err != nil {

@@ -89,13 +89,17 @@ func hostOf(t Target) string {
 	return t.Host + ":" + strconv.Itoa(t.Port)
 }
 
+// sqliteDSN opens the file without SQLite's per-connection mutex
+// (_mutex=no): database/sql never lets two goroutines use one connection
+// at once, and every call into SQLite paid for the lock (9% of a large
+// copy's CPU).
 func sqliteDSN(path string, o OpenOptions) string {
 	mode := "rw"
 	if o.Create {
 		mode = "rwc"
 	}
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	return fmt.Sprintf("file:%s?mode=%s&_foreign_keys=on&_busy_timeout=%d&_txlock=immediate",
+	return fmt.Sprintf("file:%s?mode=%s&_foreign_keys=on&_mutex=no&_busy_timeout=%d&_txlock=immediate",
 		escaped, mode, o.BusyTimeout.Milliseconds())
 }
 
