@@ -64,18 +64,38 @@ func (in *sqliteInserter) Insert(ctx context.Context, rows [][]any) error {
 		for _, r := range rows[:sqliteInsertRows] {
 			in.args = append(in.args, r...)
 		}
-		if _, err := in.many.ExecContext(ctx, in.args...); err != nil {
+		if err := runInsert(ctx, in.many, in.args); err != nil {
 			return err
 		}
 		rows = rows[sqliteInsertRows:]
 	}
 	for _, r := range rows {
-		if _, err := in.one.ExecContext(ctx, r...); err != nil {
+		if err := runInsert(ctx, in.one, r); err != nil {
 			return err
 		}
 	}
 	clear(in.args[:cap(in.args)])
 	return nil
+}
+
+// runInsert runs an INSERT through Query, not Exec: go-sqlite3 binds a
+// query's arguments and takes its first step in one cgo call (the values
+// copied once into a C buffer), where Exec makes a call per argument. A
+// 1M-row copy binds some 17 million values. The INSERT returns no rows;
+// walking them makes sure it ran to its end whatever the driver does
+// eagerly.
+func runInsert(ctx context.Context, stmt *sqlx.Stmt, args []any) error {
+	rows, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return err
+	}
+	return rows.Close()
 }
 
 func (in *sqliteInserter) Close() error {
