@@ -147,36 +147,48 @@ func (in *pgInserter) Close() error { return nil }
 // SuspendIndexes on PostgreSQL drops the table's unique and foreign-key
 // constraints (and with primaryKey its primary key) and its other
 // non-primary indexes, keeping each definition as the catalog prints it, and
-// re-creates them under the same names.
+// re-creates them under the same names. Foreign keys of other tables that
+// lean on a dropped key (auth_refresh_tokens on auth_users' primary key)
+// are dropped first and added back, validated, once the key is rebuilt.
 func (d postgresDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string, primaryKey bool) (func(context.Context) error, error) {
 	type object struct {
-		Name string `db:"name"`
-		Def  string `db:"def"`
-		Kind string `db:"kind"` // p, u, f or i
+		Name  string `db:"name"`
+		Def   string `db:"def"`
+		Kind  string `db:"kind"`  // p, u, f, i, or r: another table's foreign key
+		Owner string `db:"owner"` // the table holding it, as regclass prints it
 	}
 	var objs []object
 	if err := sqlx.SelectContext(ctx, tx, &objs, `
 		WITH t AS (
 			SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE n.nspname = current_schema() AND c.relname = $1)
-		SELECT con.conname AS name, pg_get_constraintdef(con.oid) AS def, con.contype::text AS kind
+		SELECT f.conname AS name, pg_get_constraintdef(f.oid) AS def, 'r' AS kind, f.conrelid::regclass::text AS owner
+		FROM pg_constraint f JOIN pg_constraint k ON k.conindid = f.conindid AND k.conrelid = f.confrelid, t
+		WHERE f.contype = 'f' AND f.confrelid = t.oid AND f.conrelid <> t.oid AND (k.contype = 'u' OR k.contype = 'p' AND $2)
+		UNION ALL
+		SELECT con.conname, pg_get_constraintdef(con.oid), con.contype::text, con.conrelid::regclass::text
 		FROM pg_constraint con, t WHERE con.conrelid = t.oid AND (con.contype IN ('u', 'f') OR con.contype = 'p' AND $2)
 		UNION ALL
-		SELECT i.relname, pg_get_indexdef(i.oid), 'i'
+		SELECT i.relname, pg_get_indexdef(i.oid), 'i', x.indrelid::regclass::text
 		FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid, t
 		WHERE x.indrelid = t.oid AND NOT x.indisprimary
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.oid)
-		ORDER BY 3 DESC, 1`, table, primaryKey); err != nil {
+		ORDER BY 1`, table, primaryKey); err != nil {
 		return nil, fmt.Errorf("list indexes of %s: %w", table, err)
 	}
-	qt := d.QuoteIdent(table)
-	for _, o := range objs {
-		stmt := `ALTER TABLE ` + qt + ` DROP CONSTRAINT ` + d.QuoteIdent(o.Name)
-		if o.Kind == "i" {
-			stmt = `DROP INDEX ` + d.QuoteIdent(o.Name)
-		}
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("suspend %s: %w", o.Name, err)
+	// Other tables' foreign keys first, then the keys they lean on.
+	for _, kind := range []string{"r", "u", "p", "i", "f"} {
+		for _, o := range objs {
+			if o.Kind != kind {
+				continue
+			}
+			stmt := `ALTER TABLE ` + o.Owner + ` DROP CONSTRAINT ` + d.QuoteIdent(o.Name)
+			if o.Kind == "i" {
+				stmt = `DROP INDEX ` + d.QuoteIdent(o.Name)
+			}
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return nil, fmt.Errorf("suspend %s: %w", o.Name, err)
+			}
 		}
 	}
 	return func(ctx context.Context) error {
@@ -194,15 +206,15 @@ func (d postgresDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table 
 			return err
 		}
 		// The primary key, plain indexes, unique constraints, then foreign
-		// keys, which may lean on the unique ones.
-		for _, kind := range []string{"p", "i", "u", "f"} {
+		// keys, which may lean on the unique ones, the table's own first.
+		for _, kind := range []string{"p", "i", "u", "f", "r"} {
 			for _, o := range objs {
 				if o.Kind != kind {
 					continue
 				}
 				stmt := o.Def
 				if kind != "i" {
-					stmt = `ALTER TABLE ` + qt + ` ADD CONSTRAINT ` + d.QuoteIdent(o.Name) + ` ` + o.Def
+					stmt = `ALTER TABLE ` + o.Owner + ` ADD CONSTRAINT ` + d.QuoteIdent(o.Name) + ` ` + o.Def
 				}
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return fmt.Errorf("re-create %s: %w", o.Name, err)

@@ -32,7 +32,7 @@ func bulkName(i int) string { return fmt.Sprintf("it's \"%d\"\t\\N\r\n\\", i) }
 // inserters also get, so PostgreSQL writes COPY text itself.
 func testBulk(t *testing.T, db *database.DB, pk, raw bool) {
 	ctx := context.Background()
-	for _, s := range []string{`DROP TABLE IF EXISTS dst`, `DROP TABLE IF EXISTS src`} {
+	for _, s := range []string{`DROP TABLE IF EXISTS ref`, `DROP TABLE IF EXISTS dst`, `DROP TABLE IF EXISTS src`} {
 		if _, err := db.Exec(s); err != nil {
 			t.Fatal(err)
 		}
@@ -41,6 +41,11 @@ func testBulk(t *testing.T, db *database.DB, pk, raw bool) {
 		`CREATE TABLE src (id INTEGER PRIMARY KEY, name TEXT)`,
 		`CREATE TABLE dst (id INTEGER PRIMARY KEY, name VARCHAR(50) UNIQUE NOT NULL, src_id INTEGER REFERENCES src(id) ON DELETE CASCADE)`,
 		`CREATE INDEX idx_dst_src ON dst(src_id)`,
+		// Another table's foreign keys lean on dst's primary key and on
+		// its unique name: suspending them must not fail, and they come
+		// back.
+		`CREATE TABLE ref (id INTEGER PRIMARY KEY, dst_id INTEGER REFERENCES dst(id) ON DELETE CASCADE,
+			dst_name VARCHAR(50) REFERENCES dst(name) ON DELETE SET NULL)`,
 	} {
 		if _, err := db.Exec(s); err != nil {
 			t.Fatal(err)
@@ -70,6 +75,10 @@ func testBulk(t *testing.T, db *database.DB, pk, raw bool) {
 	}
 	src.Close()
 	before, _ := db.Dialect.Indexes(ctx, tx, "dst")
+	refsBefore, _ := db.Dialect.ForeignKeys(ctx, tx, "ref")
+	if len(refsBefore) != 2 {
+		t.Fatalf("ref's foreign keys = %+v, want 2", refsBefore)
+	}
 	restore, err := db.Dialect.SuspendIndexes(ctx, tx, "dst", pk)
 	if err != nil {
 		t.Fatal(err)
@@ -130,6 +139,24 @@ func testBulk(t *testing.T, db *database.DB, pk, raw bool) {
 	fks, _ := db.Dialect.ForeignKeys(ctx, tx, "dst")
 	if len(fks) != 1 || fks[0].OnDelete != "CASCADE" {
 		t.Errorf("foreign keys after restore = %+v", fks)
+	}
+	if refs, _ := db.Dialect.ForeignKeys(ctx, tx, "ref"); !slices.Equal(refs, refsBefore) {
+		t.Errorf("ref's foreign keys after restore = %+v, before = %+v", refs, refsBefore)
+	}
+	// ... and hold: a row pointing at no dst row is refused.
+	for _, bad := range []string{`INSERT INTO ref (id, dst_id) VALUES (1, -5)`, `INSERT INTO ref (id, dst_name) VALUES (2, 'nobody')`} {
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT bad`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, bad); err == nil || !db.Dialect.IsConstraintError(err) {
+			t.Errorf("%s after restore: %v, want a constraint error", bad, err)
+		}
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT bad`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO ref (id, dst_id, dst_name) VALUES (3, 1, ?)`), bulkName(1)); err != nil {
+		t.Errorf("a row pointing at dst's first row: %v", err)
 	}
 	var count, nulls int
 	if err := tx.QueryRowxContext(ctx, `SELECT COUNT(*), COUNT(*) - COUNT(src_id) FROM dst`).Scan(&count, &nulls); err != nil || count != n || nulls != n/7 {

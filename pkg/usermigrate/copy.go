@@ -216,9 +216,13 @@ func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, err
 	}
 	var tables []suspend
 	if loading > 0 && r.target.authRows*4 < loading {
-		// Its primary key stays: the ids are UUIDv7, in creation order, so
-		// each lands at the end of the index, cheaper than a rebuild.
-		tables = append(tables, suspend{"auth_users", false})
+		// Its primary key too: the ids are UUIDv7, in creation order, so
+		// each would land at the end of the index, but keeping the index
+		// up row by row still cost more than one (parallel) build at the
+		// end: 7.12 -> 6.78 s for 1M users on PostgreSQL. The foreign keys
+		// that lean on it (dhmig_user_map's, auth_refresh_tokens') are
+		// added back, validated, after it. SQLite keeps it in any case.
+		tables = append(tables, suspend{"auth_users", true})
 		r.res.BulkLoad = true
 	}
 	if r.target.mapEmpty && loading > 0 {

@@ -124,11 +124,16 @@ func TestRunPaths(t *testing.T) {
 						}
 					}
 				}
-				defaults := columnDefaults(t, db)
+				defaults, objects := columnDefaults(t, db), schemaObjects(t, db)
 				res, rep, path, sibling, err := runLogged(t, db, o, tc.opts.DryRun)
-				// Load defaults (PostgreSQL) are gone after the run.
+				// Load defaults (PostgreSQL) are gone after the run, and
+				// every suspended index and key is back as it was, the
+				// foreign keys of other tables on auth_users' included.
 				if got := columnDefaults(t, db); !maps.Equal(got, defaults) {
 					t.Errorf("column defaults after the run = %v, before = %v", got, defaults)
+				}
+				if got := schemaObjects(t, db); got != objects {
+					t.Errorf("indexes and foreign keys after the run:\n%s\nbefore:\n%s", got, objects)
 				}
 				if path != tc.want {
 					t.Errorf("path = %s, want %s", path, tc.want)
@@ -192,6 +197,26 @@ func withTemp(f func(testing.TB) []fixtureRow) func(testing.TB) []fixtureRow {
 		rows[0].hash = nil
 		return rows
 	}
+}
+
+// schemaObjects lists the indexes and foreign keys of the tables the copy
+// loads and of auth_refresh_tokens, whose key leans on auth_users.
+func schemaObjects(t *testing.T, db *database.DB) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	for _, table := range []string{"auth_users", "auth_refresh_tokens", "dhmig_user_map"} {
+		idx, err := db.Dialect.Indexes(ctx, db, table)
+		if err != nil {
+			t.Fatalf("indexes of %s: %v", table, err)
+		}
+		fks, err := db.Dialect.ForeignKeys(ctx, db, table)
+		if err != nil || table != "auth_users" && len(fks) == 0 {
+			t.Fatalf("foreign keys of %s: %v, %v", table, fks, err)
+		}
+		fmt.Fprintf(&b, "%s: %+v %+v\n", table, idx, fks)
+	}
+	return b.String()
 }
 
 // columnDefaults maps table.column to its default, for the tables the copy
