@@ -196,7 +196,7 @@ func Generate(ctx context.Context, db *database.DB, o Options) (int, error) {
 		is_active BOOLEAN)`); err != nil {
 		return 0, fmt.Errorf("create %s: %w", o.Table, err)
 	}
-	ins, err := db.Dialect.NewInserter(ctx, tx, nil, o.Table, []string{"id", "email", "username", "password_hash", "created_at", "is_active"})
+	ins, err := db.Dialect.NewInserter(ctx, tx, nil, o.Table, []string{"id", "email", "username", "password_hash", "created_at", "is_active"}, nil)
 	if err != nil {
 		return 0, err
 	}

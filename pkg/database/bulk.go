@@ -27,8 +27,11 @@ type Bulk interface {
 	OpenSiblingCursor(ctx context.Context, tx *sqlx.Tx, pool Beginner, query string, args ...any) (Cursor, error)
 	// NewInserter prepares batch inserts of columns into table (names
 	// already validated). raw, when not nil, is the connection tx runs on:
-	// PostgreSQL then writes COPY data to it directly.
-	NewInserter(ctx context.Context, tx *sqlx.Tx, raw RawConn, table string, columns []string) (Inserter, error)
+	// PostgreSQL then writes COPY data to it directly. shared are columns
+	// every row gets the same value in, which the rows do not carry: SQLite
+	// binds each once per statement, PostgreSQL appends its COPY text to
+	// every row.
+	NewInserter(ctx context.Context, tx *sqlx.Tx, raw RawConn, table string, columns []string, shared []Shared) (Inserter, error)
 	// SuspendIndexes drops table's secondary indexes, its unique constraints
 	// and its foreign keys — with primaryKey its primary key too, for keys
 	// that arrive in no useful order — and returns a function that re-creates
@@ -39,14 +42,12 @@ type Bulk interface {
 	// stay, and so do foreign keys, which are part of its tables.
 	SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table string, primaryKey bool) (restore func(context.Context) error, err error)
 	// SetLoadDefaults makes each column's default, for the rest of tx,
-	// the constant given for it, so that a load can leave out the columns
-	// whose value is the same on every row (the server then parses each
-	// value once, not once a row); restore puts the defaults as they were.
-	// Only for a table tx already holds exclusively (SuspendIndexes took
-	// it): changing a default locks the table. Values are text in the
-	// column type's input form. SQLite cannot change a default:
-	// errors.ErrUnsupported.
-	SetLoadDefaults(ctx context.Context, tx *sqlx.Tx, table string, values map[string]string) (restore func(context.Context) error, err error)
+	// the value given for it, so that a load can leave those columns out
+	// altogether (the server then parses each value once, not once a row);
+	// restore puts the defaults as they were. Only for a table tx already
+	// holds exclusively (SuspendIndexes took it): changing a default locks
+	// the table. SQLite cannot change a default: errors.ErrUnsupported.
+	SetLoadDefaults(ctx context.Context, tx *sqlx.Tx, table string, values []Shared) (restore func(context.Context) error, err error)
 	// IsConstraintError reports whether err is a constraint violation
 	// (unique, primary key, foreign key, check, not null): what a write that
 	// collides with existing rows raises. On PostgreSQL it leaves the
@@ -110,6 +111,27 @@ type Cursor interface {
 	Each(ctx context.Context, batch int, row func(*sqlx.Rows) error, flush func() error) error
 	// Close releases the cursor.
 	Close(ctx context.Context) error
+}
+
+// Shared is a column to which every row of a load gives the same value,
+// as a driver value (what a row would carry for it).
+type Shared struct {
+	Column string
+	Value  any
+}
+
+// insertColumns quotes an insert's columns, the rows' own and then the
+// shared ones, and returns the shared values in that order.
+func insertColumns(quote func(string) string, columns []string, shared []Shared) (quoted []string, values []any) {
+	quoted = make([]string, 0, len(columns)+len(shared))
+	for _, c := range columns {
+		quoted = append(quoted, quote(c))
+	}
+	for _, s := range shared {
+		quoted = append(quoted, quote(s.Column))
+		values = append(values, s.Value)
+	}
+	return quoted, values
 }
 
 // Inserter writes rows to one table, each row a value per column in the

@@ -87,19 +87,29 @@ type pgInserter struct {
 	raw  RawConn
 	copy string
 	buf  []byte
+	// shared are the values every row gets (appended to each row's
+	// arguments); sharedText is their COPY text, with its leading tab, or
+	// nil when one has no text form here.
+	shared     []any
+	sharedText []byte
+	args       []any
 }
 
 // NewInserter on PostgreSQL writes each batch with COPY FROM STDIN. Given
 // the connection tx runs on (raw), it writes the batch as COPY text itself
 // and hands it to the driver in one piece: database/sql's checks and
 // conversions for every value of every row were most of the client's time
-// in a large copy.
-func (d postgresDialect) NewInserter(_ context.Context, tx *sqlx.Tx, raw RawConn, table string, columns []string) (Inserter, error) {
-	quoted := make([]string, len(columns))
-	for i, c := range columns {
-		quoted[i] = d.QuoteIdent(c)
+// in a large copy. Shared values are encoded once and appended to each row.
+func (d postgresDialect) NewInserter(_ context.Context, tx *sqlx.Tx, raw RawConn, table string, columns []string, shared []Shared) (Inserter, error) {
+	quoted, values := insertColumns(d.QuoteIdent, columns, shared)
+	in := &pgInserter{tx: tx, raw: raw, shared: values,
+		copy: `COPY ` + d.QuoteIdent(table) + ` (` + strings.Join(quoted, ", ") + `) FROM STDIN`}
+	if len(values) == 0 {
+		in.sharedText = []byte{}
+	} else if text, err := appendCopyRows(nil, [][]any{values}); err == nil {
+		in.sharedText = append([]byte{'\t'}, text...)
 	}
-	return &pgInserter{tx: tx, raw: raw, copy: `COPY ` + d.QuoteIdent(table) + ` (` + strings.Join(quoted, ", ") + `) FROM STDIN`}, nil
+	return in, nil
 }
 
 func (in *pgInserter) Insert(ctx context.Context, rows [][]any) error {
@@ -116,10 +126,12 @@ func (in *pgInserter) Insert(ctx context.Context, rows [][]any) error {
 	}
 	defer stmt.Close()
 	for _, r := range rows {
-		if _, err := stmt.ExecContext(ctx, r...); err != nil {
+		in.args = append(append(in.args[:0], r...), in.shared...)
+		if _, err := stmt.ExecContext(ctx, in.args...); err != nil {
 			return err
 		}
 	}
+	clear(in.args)
 	_, err = stmt.ExecContext(ctx) // flush and end the COPY
 	return err
 }
@@ -127,10 +139,10 @@ func (in *pgInserter) Insert(ctx context.Context, rows [][]any) error {
 // Prepare writes the rows' COPY text when the inserter has a raw
 // connection to send it on and every value has a text form here.
 func (in *pgInserter) Prepare(dst []byte, rows [][]any) ([]byte, bool) {
-	if in.raw == nil {
+	if in.raw == nil || in.sharedText == nil {
 		return dst, false
 	}
-	data, err := appendCopyRows(dst[:0], rows)
+	data, err := appendCopyRows(dst[:0], rows, in.sharedText...)
 	return data, err == nil
 }
 

@@ -38,8 +38,8 @@ func testBulk(t *testing.T, db *database.DB, pk, raw bool) {
 		}
 	}
 	for _, s := range []string{
-		`CREATE TABLE src (id INTEGER PRIMARY KEY, name TEXT)`,
-		`CREATE TABLE dst (id INTEGER PRIMARY KEY, name VARCHAR(50) UNIQUE NOT NULL, src_id INTEGER REFERENCES src(id) ON DELETE CASCADE)`,
+		`CREATE TABLE src (id INTEGER PRIMARY KEY, name TEXT, kind TEXT, n INTEGER)`,
+		`CREATE TABLE dst (id INTEGER PRIMARY KEY, name VARCHAR(50) UNIQUE NOT NULL, src_id INTEGER REFERENCES src(id) ON DELETE CASCADE, tag TEXT)`,
 		`CREATE INDEX idx_dst_src ON dst(src_id)`,
 		// Another table's foreign keys lean on dst's primary key and on
 		// its unique name: suspending them must not fail, and they come
@@ -62,7 +62,11 @@ func testBulk(t *testing.T, db *database.DB, pk, raw bool) {
 	if raw {
 		rc = conn
 	}
-	src, err := db.Dialect.NewInserter(ctx, tx, rc, "src", []string{"id", "name"})
+	// Shared values: every row gets them without carrying them, through
+	// SQLite's multi-row statement (1234 rows at once) and its one-row one
+	// (dst's batches of 100), and PostgreSQL's COPY text and COPY rows.
+	src, err := db.Dialect.NewInserter(ctx, tx, rc, "src", []string{"id", "name"},
+		[]database.Shared{{Column: "kind", Value: "it's\tshared"}, {Column: "n", Value: int64(7)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +91,7 @@ func testBulk(t *testing.T, db *database.DB, pk, raw bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst, err := db.Dialect.NewInserter(ctx, tx, rc, "dst", []string{"id", "name", "src_id"})
+	dst, err := db.Dialect.NewInserter(ctx, tx, rc, "dst", []string{"id", "name", "src_id"}, []database.Shared{{Column: "tag", Value: "d"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,9 +162,12 @@ func testBulk(t *testing.T, db *database.DB, pk, raw bool) {
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO ref (id, dst_id, dst_name) VALUES (3, 1, ?)`), bulkName(1)); err != nil {
 		t.Errorf("a row pointing at dst's first row: %v", err)
 	}
-	var count, nulls int
-	if err := tx.QueryRowxContext(ctx, `SELECT COUNT(*), COUNT(*) - COUNT(src_id) FROM dst`).Scan(&count, &nulls); err != nil || count != n || nulls != n/7 {
-		t.Fatalf("dst rows = %d with %d NULL src_id (want %d, %d), %v", count, nulls, n, n/7, err)
+	var count, nulls, tagged, shared int
+	if err := tx.QueryRowxContext(ctx, `SELECT COUNT(*), COUNT(*) - COUNT(src_id), COUNT(*) FILTER (WHERE tag = 'd') FROM dst`).Scan(&count, &nulls, &tagged); err != nil || count != n || nulls != n/7 || tagged != n {
+		t.Fatalf("dst rows = %d with %d NULL src_id and %d tagged (want %d, %d, %d), %v", count, nulls, tagged, n, n/7, n, err)
+	}
+	if err := tx.QueryRowxContext(ctx, tx.Rebind(`SELECT COUNT(*) FROM src WHERE kind = ? AND n = 7`), "it's\tshared").Scan(&shared); err != nil || shared != n {
+		t.Fatalf("src rows with the shared values = %d, want %d (%v)", shared, n, err)
 	}
 	// The rebuilt unique constraint holds.
 	// The rebuilt unique constraint and primary key hold, and the

@@ -24,8 +24,8 @@ var errCopyType = errors.New("no COPY text form")
 // tabs, rows by newlines (none after the last), NULL as \N, and backslash,
 // newline, carriage return and tab escaped in text. It covers the values
 // the copy writes (text, integers, booleans, NULL); anything else returns
-// errCopyType.
-func appendCopyRows(buf []byte, rows [][]any) ([]byte, error) {
+// errCopyType. suffix, already COPY text, ends every row.
+func appendCopyRows(buf []byte, rows [][]any, suffix ...byte) ([]byte, error) {
 	for i, r := range rows {
 		if i > 0 {
 			buf = append(buf, '\n')
@@ -53,6 +53,7 @@ func appendCopyRows(buf []byte, rows [][]any) ([]byte, error) {
 				return buf, fmt.Errorf("%w: %T", errCopyType, v)
 			}
 		}
+		buf = append(buf, suffix...)
 	}
 	return buf, nil
 }

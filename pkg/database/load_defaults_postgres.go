@@ -3,21 +3,20 @@ package database
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/jmoiron/sqlx"
 )
 
 // SetLoadDefaults on PostgreSQL: ALTER COLUMN … SET DEFAULT with the value
-// quoted by the server (quote_literal) and typed by the column; restore sets
-// back the expression the catalog held (pg_get_expr), or drops the default
-// when there was none.
-func (d postgresDialect) SetLoadDefaults(ctx context.Context, tx *sqlx.Tx, table string, values map[string]string) (func(context.Context) error, error) {
+// in its text form (as the driver sends it), quoted by the server
+// (quote_literal) and typed by the column; restore sets back the
+// expression the catalog held (pg_get_expr), or drops the default when
+// there was none.
+func (d postgresDialect) SetLoadDefaults(ctx context.Context, tx *sqlx.Tx, table string, values []Shared) (func(context.Context) error, error) {
 	qt := d.QuoteIdent(table)
-	cols := slices.Sorted(maps.Keys(values))
 	var restores []string
-	for _, c := range cols {
+	for _, v := range values {
+		c := v.Column
 		var had bool
 		var expr, lit string
 		if err := tx.QueryRowxContext(ctx, `
@@ -27,7 +26,7 @@ func (d postgresDialect) SetLoadDefaults(ctx context.Context, tx *sqlx.Tx, table
 			JOIN pg_namespace n ON n.oid = t.relnamespace
 			LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 			WHERE n.nspname = current_schema() AND t.relname = $1 AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped`,
-			table, c, values[c]).Scan(&had, &expr, &lit); err != nil {
+			table, c, v.Value).Scan(&had, &expr, &lit); err != nil {
 			return nil, fmt.Errorf("read the default of %s.%s: %w", table, c, err)
 		}
 		alter := `ALTER TABLE ` + qt + ` ALTER COLUMN ` + d.QuoteIdent(c)

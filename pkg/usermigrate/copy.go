@@ -13,33 +13,29 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/password"
 )
 
-// The columns the copy writes. In a bulk load on PostgreSQL the columns
-// whose value is the same on every row are left to load defaults
-// (loadDefaults): the *LoadColumns.
+// The columns each row of the copy carries. The columns whose value is the
+// same on every row (sharedColumns) travel apart: bound once per statement
+// on SQLite, as load defaults in a bulk load on PostgreSQL (COPY then
+// leaves them out), appended to each COPY row otherwise.
 var (
-	authColumns = []string{"id", "email", "username", "password_hash", "status", "roles", "is_locked",
-		"failed_login_attempts", "created_at", "updated_at", "verified_at"}
-	authLoadColumns = []string{"id", "email", "username", "password_hash", "status", "created_at", "verified_at"}
-	mapColumns      = []string{"legacy_id", "user_id", "temp_password", "hash_scheme", "migrated_at", "run_id"}
-	mapLoadColumns  = []string{"legacy_id", "user_id", "temp_password", "hash_scheme"}
-	rejectColumns   = []string{"legacy_id", "code", "field", "run_id"}
+	authColumns   = []string{"id", "email", "username", "password_hash", "status", "created_at", "verified_at"}
+	mapColumns    = []string{"legacy_id", "user_id", "temp_password", "hash_scheme"}
+	rejectColumns = []string{"legacy_id", "code", "field", "run_id"}
 )
 
-// loadDefaults are the values of the columns the *LoadColumns leave out,
-// as text; ok is false when one has no text form here.
-func (r *runner) loadDefaults(table string) (vals map[string]string, ok bool) {
-	now, ok := r.d.BulkTimestamp(r.o.Now).(string)
-	if !ok {
-		return nil, false
-	}
+// sharedColumns are the values of auth_users' and dhmig_user_map's columns
+// that every row of this run gets, as driver values.
+func (r *runner) sharedColumns(table string) []database.Shared {
+	now := r.d.BulkTimestamp(r.o.Now)
 	switch table {
 	case "auth_users":
-		roles, ok := once(r.d.Roles([]string{"user"})).(string)
-		return map[string]string{"roles": roles, "is_locked": "false", "failed_login_attempts": "0", "updated_at": now}, ok
+		return []database.Shared{{Column: "roles", Value: once(r.d.Roles([]string{"user"}))},
+			{Column: "is_locked", Value: once(r.d.Bool(false))}, {Column: "failed_login_attempts", Value: int64(0)},
+			{Column: "updated_at", Value: now}}
 	case "dhmig_user_map":
-		return map[string]string{"migrated_at": now, "run_id": r.o.RunID}, true
+		return []database.Shared{{Column: "migrated_at", Value: now}, {Column: "run_id", Value: r.o.RunID}}
 	}
-	return nil, false
+	return nil
 }
 
 // User statuses the mapping writes.
@@ -57,21 +53,21 @@ func (r *runner) newWriter(rejectsTable string, rejectCols []string) (*writer, e
 	ctx, d, tx := r.ctx, r.d, r.tx
 	w := &writer{}
 	var err error
-	authCols, mapCols := authColumns, mapColumns
-	if r.lean.auth {
-		authCols = authLoadColumns
+	authShared, mapShared := r.sharedColumns("auth_users"), r.sharedColumns("dhmig_user_map")
+	if r.defaulted.auth {
+		authShared = nil
 	}
-	if r.lean.umap {
-		mapCols = mapLoadColumns
+	if r.defaulted.umap {
+		mapShared = nil
 	}
-	if w.auth, err = d.NewInserter(ctx, tx, r.o.Conn, "auth_users", authCols); err != nil {
+	if w.auth, err = d.NewInserter(ctx, tx, r.o.Conn, "auth_users", authColumns, authShared); err != nil {
 		return nil, err
 	}
-	if w.umap, err = d.NewInserter(ctx, tx, r.o.Conn, "dhmig_user_map", mapCols); err != nil {
+	if w.umap, err = d.NewInserter(ctx, tx, r.o.Conn, "dhmig_user_map", mapColumns, mapShared); err != nil {
 		w.close()
 		return nil, err
 	}
-	if w.rejects, err = d.NewInserter(ctx, tx, r.o.Conn, rejectsTable, rejectCols); err != nil {
+	if w.rejects, err = d.NewInserter(ctx, tx, r.o.Conn, rejectsTable, rejectCols, nil); err != nil {
 		w.close()
 		return nil, err
 	}
@@ -121,21 +117,18 @@ func insert(ctx context.Context, in database.Inserter, rows [][]any, data []byte
 }
 
 // rowMaker turns a mapped row and its decision into the values of its
-// auth_users and dhmig_user_map rows. Values that are the same for every
-// row are converted once.
+// auth_users and dhmig_user_map rows (authColumns, mapColumns). Values that
+// are the same for every row are converted once.
 type rowMaker struct {
-	d                              database.Dialect
-	o                              *Options
-	temps                          *password.TempSource
-	lean                           lean
-	now, roles                     any
-	notLocked, tempFlag, copiedVal any
-	tempScheme                     string
+	d                   database.Dialect
+	o                   *Options
+	temps               *password.TempSource
+	tempFlag, copiedVal any
+	tempScheme          string
 }
 
-func newRowMaker(d database.Dialect, o *Options, temps *password.TempSource, l lean) *rowMaker {
-	k := &rowMaker{d: d, o: o, temps: temps, lean: l, now: d.BulkTimestamp(o.Now), roles: once(d.Roles([]string{"user"})),
-		notLocked: once(d.Bool(false)), tempFlag: once(d.Bool(true)), copiedVal: once(d.Bool(false)), tempScheme: "bcrypt_temp"}
+func newRowMaker(d database.Dialect, o *Options, temps *password.TempSource) *rowMaker {
+	k := &rowMaker{d: d, o: o, temps: temps, tempFlag: once(d.Bool(true)), copiedVal: once(d.Bool(false)), tempScheme: "bcrypt_temp"}
 	if o.DryRun || o.TempPasswords == password.TempSealed {
 		k.tempScheme = "bcrypt_sealed"
 	}
@@ -176,22 +169,10 @@ func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error
 		return fmt.Errorf("user id: %w", err)
 	}
 	id := userID.String()
-	var a, u []any
-	if k.lean.auth {
-		a = values(&b.authVals, len(authLoadColumns))
-		a[0], a[1], a[2], a[3], a[4], a[5], a[6] = id, m.email, m.username, hash, st, created, verified
-	} else {
-		a = values(&b.authVals, len(authColumns))
-		a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10] =
-			id, m.email, m.username, hash, st, k.roles, k.notLocked, 0, created, k.now, verified
-	}
-	if k.lean.umap {
-		u = values(&b.mapVals, len(mapLoadColumns))
-		u[0], u[1], u[2], u[3] = m.id, id, temp, scheme
-	} else {
-		u = values(&b.mapVals, len(mapColumns))
-		u[0], u[1], u[2], u[3], u[4], u[5] = m.id, id, temp, scheme, k.now, k.o.RunID
-	}
+	a := values(&b.authVals, len(authColumns))
+	a[0], a[1], a[2], a[3], a[4], a[5], a[6] = id, m.email, m.username, hash, st, created, verified
+	u := values(&b.mapVals, len(mapColumns))
+	u[0], u[1], u[2], u[3] = m.id, id, temp, scheme
 	b.auth = append(b.auth, a)
 	b.umap = append(b.umap, u)
 	return nil
@@ -236,13 +217,9 @@ func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, err
 			return nil, err
 		}
 		restores = append(restores, restore)
-		// The table is held exclusively now: its constant columns can be
+		// The table is held exclusively now: its shared columns can be
 		// left to load defaults.
-		vals, ok := r.loadDefaults(t.table)
-		if !ok {
-			continue
-		}
-		restore, err = r.d.SetLoadDefaults(r.ctx, r.tx, t.table, vals)
+		restore, err = r.d.SetLoadDefaults(r.ctx, r.tx, t.table, r.sharedColumns(t.table))
 		switch {
 		case errors.Is(err, errors.ErrUnsupported):
 			continue
@@ -252,9 +229,9 @@ func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, err
 		restores = append(restores, restore)
 		switch t.table {
 		case "auth_users":
-			r.lean.auth = true
+			r.defaulted.auth = true
 		case "dhmig_user_map":
-			r.lean.umap = true
+			r.defaulted.umap = true
 		}
 	}
 	return func(ctx context.Context) error {
@@ -301,7 +278,7 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 			return err
 		}
 		defer temps.Close()
-		k = newRowMaker(r.d, o, temps, r.lean)
+		k = newRowMaker(r.d, o, temps)
 	}
 
 	var ord int64

@@ -74,7 +74,7 @@ func (r *runner) fastPass() (done bool, why string, err error) {
 	// Back to before the attempt: its writes, dropped indexes, load
 	// defaults and staging table go, and on PostgreSQL the transaction is
 	// usable again.
-	r.lean = lean{}
+	r.defaulted = defaulted{}
 	rb := context.WithoutCancel(ctx)
 	if _, err := tx.ExecContext(rb, `ROLLBACK TO SAVEPOINT `+savepoint); err != nil {
 		return false, "", fmt.Errorf("roll back the one-pass attempt: %w", err)
@@ -136,7 +136,7 @@ func (r *runner) onePass(sib database.Cursor) error {
 		}
 		defer temps.Close()
 	}
-	k := newRowMaker(d, o, temps, r.lean)
+	k := newRowMaker(d, o, temps)
 	cur := sib
 	if cur == nil {
 		// An abandoned attempt's cursor goes with the savepoint.

@@ -21,7 +21,7 @@ func (r *runner) preflight(cur database.Cursor) error {
 	if err := createStage(ctx, r.tx, stageKeys); err != nil {
 		return err
 	}
-	keys, err := r.d.NewInserter(ctx, r.tx, r.o.Conn, stageKeys, keyColumns)
+	keys, err := r.d.NewInserter(ctx, r.tx, r.o.Conn, stageKeys, keyColumns, nil)
 	if err != nil {
 		return err
 	}

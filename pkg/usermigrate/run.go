@@ -75,16 +75,17 @@ type runner struct {
 	res    *Result
 	report *reportWriter
 
-	q      queries
-	target targetState
-	lean   lean     // the tables whose constant columns load defaults fill
-	st     []status // per source position (careful path only): 1 byte a row
-	fatal  int64    // rejections that stop the run
-	temps  int64    // rows that need a temporary password
+	q         queries
+	target    targetState
+	defaulted defaulted // the tables whose shared columns load defaults fill
+	st        []status  // per source position (careful path only): 1 byte a row
+	fatal     int64     // rejections that stop the run
+	temps     int64     // rows that need a temporary password
 }
 
-// lean says which tables the copy loads with the *LoadColumns.
-type lean struct{ auth, umap bool }
+// defaulted says which tables have their shared columns (sharedColumns) as
+// load defaults for this run: their inserters leave them out.
+type defaulted struct{ auth, umap bool }
 
 func (r *runner) progress(phase string, done, total int64) {
 	if r.o.Progress != nil {
