@@ -3,6 +3,7 @@ package database
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -24,12 +25,8 @@ var pgReadSettings = [][2]string{{"work_mem", "256MB"}, {"jit", "off"}}
 
 func (postgresDialect) ReadPass(ctx context.Context, q sqlx.QueryerContext) (sqlx.QueryerContext, func() error, error) {
 	if b, ok := q.(Beginner); ok {
-		tx, err := b.BeginTxx(ctx, pgReadOnly)
+		tx, err := pgBeginRead(ctx, b, "")
 		if err != nil {
-			return nil, nil, fmt.Errorf("begin read-only transaction: %w", err)
-		}
-		if err := pgStartRead(ctx, tx, ""); err != nil {
-			_ = tx.Rollback()
 			return nil, nil, err
 		}
 		// Read-only: there is nothing to commit.
@@ -54,17 +51,30 @@ func (postgresDialect) ReadPass(ctx context.Context, q sqlx.QueryerContext) (sql
 // READ, so that all its statements read one snapshot.
 var pgReadOnly = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 
-// pgStartRead prepares a transaction just begun with pgReadOnly for the
-// pass: with a snapshot id it reads that exported snapshot instead of
-// taking its own; then it takes pgReadSettings.
-func pgStartRead(ctx context.Context, tx *sqlx.Tx, snapshot string) error {
+// errBeginRead marks a read transaction that could not begin at all (no
+// connection to be had), as opposed to one that began and then failed.
+var errBeginRead = errors.New("begin read-only transaction")
+
+// pgBeginRead begins a read pass's transaction on pool (pgReadOnly): with a
+// snapshot id it reads that exported snapshot instead of taking its own;
+// then it takes pgReadSettings. On failure nothing stays open.
+func pgBeginRead(ctx context.Context, pool Beginner, snapshot string) (*sqlx.Tx, error) {
+	tx, err := pool.BeginTxx(ctx, pgReadOnly)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errBeginRead, err)
+	}
 	if snapshot != "" {
 		// Only as the transaction's first statement, before any query.
 		if _, err := tx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT `+pq.QuoteLiteral(snapshot)); err != nil {
-			return fmt.Errorf("import snapshot %s: %w", snapshot, err)
+			_ = tx.Rollback()
+			return nil, fmt.Errorf("import snapshot %s: %w", snapshot, err)
 		}
 	}
-	return pgSetLocal(ctx, tx, pgReadSettings)
+	if err := pgSetLocal(ctx, tx, pgReadSettings); err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
 }
 
 func pgSetLocal(ctx context.Context, q sqlx.QueryerContext, settings [][2]string) error {

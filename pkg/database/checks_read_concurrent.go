@@ -26,12 +26,8 @@ func (d postgresDialect) sharedSnapshotPass(ctx context.Context, q sqlx.QueryerC
 	if n = spareConns(q, n); !ok || n < 2 {
 		return onePass(d.ReadPass(ctx, q))
 	}
-	first, err := pool.BeginTxx(ctx, pgReadOnly)
+	first, err := pgBeginRead(ctx, pool, "")
 	if err != nil {
-		return nil, nil, fmt.Errorf("begin read-only transaction: %w", err)
-	}
-	if err := pgStartRead(ctx, first, ""); err != nil {
-		_ = first.Rollback()
 		return nil, nil, err
 	}
 	var snapshot string
@@ -57,18 +53,13 @@ func (d postgresDialect) sharedSnapshotPass(ctx context.Context, q sqlx.QueryerC
 		beforeImport()
 	}
 	for len(txs) < n {
-		tx, err := pool.BeginTxx(ctx, pgReadOnly)
-		if err != nil {
-			if ctx.Err() != nil {
-				_ = end()
-				return nil, nil, fmt.Errorf("begin read-only transaction: %w", err)
-			}
+		tx, err := pgBeginRead(ctx, pool, snapshot)
+		if errors.Is(err, errBeginRead) && ctx.Err() == nil {
 			// No connection to spare (max_connections, a pooler's limit):
 			// fewer readers, on the same snapshot.
 			break
 		}
-		if err := pgStartRead(ctx, tx, snapshot); err != nil {
-			_ = tx.Rollback()
+		if err != nil {
 			_ = end()
 			return nil, nil, err
 		}

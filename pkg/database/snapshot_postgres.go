@@ -21,7 +21,7 @@ var ErrNoSibling = errors.New("no sibling read")
 
 // pgSiblingRead opens a read-only transaction on another connection of pool
 // that reads exactly what tx reads at this moment: tx exports its snapshot
-// (pg_export_snapshot) and the new transaction imports it (pgStartRead, as
+// (pg_export_snapshot) and the new transaction imports it (pgBeginRead, as
 // verify's concurrent readers do). The import only works while tx is open,
 // and tx must not be inside a savepoint. What tx itself has written stays
 // invisible to the sibling. An error wrapping ErrNoSibling leaves tx as it
@@ -36,12 +36,8 @@ func pgSiblingRead(ctx context.Context, tx *sqlx.Tx, pool Beginner) (*sqlx.Tx, e
 	if err := tx.QueryRowxContext(ctx, `SELECT pg_export_snapshot()`).Scan(&id); err != nil {
 		return nil, fmt.Errorf("export snapshot: %w", err)
 	}
-	sib, err := pool.BeginTxx(ctx, pgReadOnly)
+	sib, err := pgBeginRead(ctx, pool, id)
 	if err != nil {
-		return nil, fmt.Errorf("%w: begin: %w", ErrNoSibling, err)
-	}
-	if err := pgStartRead(ctx, sib, id); err != nil {
-		_ = sib.Rollback()
 		return nil, fmt.Errorf("%w: %w", ErrNoSibling, err)
 	}
 	return sib, nil
