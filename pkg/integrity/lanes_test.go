@@ -55,30 +55,23 @@ func TestConcurrentChecksReadOneSnapshot(t *testing.T) {
 // sequential pass (the caller's own transaction, as in migrate) gives, with
 // every defect, on both engines.
 func TestConcurrentReportEqualsSequential(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, tg database.Target) {
-		for _, d := range integritytest.Defects() {
-			t.Run(strings.ReplaceAll(d.Name, " ", "_"), func(t *testing.T) {
-				db := dbtest.Open(t, dbtest.Fresh(t, tg))
-				integritytest.Migrated(t, db)
-				d.Plant(t, db)
-				db.SetMaxOpenConns(integrity.MaxReaders) // as dhmig verify does
-				ctx := context.Background()
-				var pooled, inTx int
-				got, gerr := integrity.Run(ctx, db, db.Dialect, readers(integrity.Options{ExampleLimit: 2}, &pooled))
-				tx, err := db.BeginTxx(ctx, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer tx.Rollback()
-				want, werr := integrity.Run(ctx, tx, db.Dialect, readers(integrity.Options{ExampleLimit: 2}, &inTx))
-				if inTx != 1 || pooled != 2 {
-					t.Fatalf("readers: pool %d, transaction %d", pooled, inTx)
-				}
-				got.DurationMS, want.DurationMS = 0, 0
-				if !reflect.DeepEqual(got, want) || (gerr == nil) != (werr == nil) || (gerr != nil && gerr.Error() != werr.Error()) {
-					t.Fatalf("concurrent report differs from sequential:\n got %+v (err %v)\nwant %+v (err %v)", got, gerr, want, werr)
-				}
-			})
+	eachPlantedDefect(t, func(t *testing.T, db *database.DB, _ integritytest.Defect) {
+		db.SetMaxOpenConns(integrity.MaxReaders) // as dhmig verify does
+		ctx := context.Background()
+		var pooled, inTx int
+		got, gerr := integrity.Run(ctx, db, db.Dialect, readers(integrity.Options{ExampleLimit: 2}, &pooled))
+		tx, err := db.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		want, werr := integrity.Run(ctx, tx, db.Dialect, readers(integrity.Options{ExampleLimit: 2}, &inTx))
+		if inTx != 1 || pooled != 2 {
+			t.Fatalf("readers: pool %d, transaction %d", pooled, inTx)
+		}
+		got.DurationMS, want.DurationMS = 0, 0
+		if !reflect.DeepEqual(got, want) || (gerr == nil) != (werr == nil) || (gerr != nil && gerr.Error() != werr.Error()) {
+			t.Fatalf("concurrent report differs from sequential:\n got %+v (err %v)\nwant %+v (err %v)", got, gerr, want, werr)
 		}
 	})
 }
