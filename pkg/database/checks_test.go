@@ -51,6 +51,8 @@ func TestAcceptedBcryptSQL(t *testing.T) {
 		{"too long", valid + "a", false},
 		{"bad alphabet", "$2b$12$" + strings.Repeat("a", 52) + "+", false},
 		{"non-ascii", "$2b$12$" + strings.Repeat("a", 52) + "é", false},
+		{"non-ascii, 60 bytes", "$2b$12$" + strings.Repeat("a", 51) + "é", false},
+		{"non-ascii prefix, 60 bytes", "$2b$1é$" + strings.Repeat("a", 52), false},
 		{"missing cost dollar", "$2b$12a" + strings.Repeat("a", 53), false},
 		{"django pbkdf2", "pbkdf2_sha256$600000$salt$" + strings.Repeat("A", 34), false},
 		{"werkzeug", "pbkdf2:sha256:600000$salt$" + strings.Repeat("a", 34), false},
@@ -103,6 +105,7 @@ func TestValidEmailSQL(t *testing.T) {
 		{"alice@example.museum", true},
 		{strings.Repeat("a", 242) + "@example.com", true},
 		{strings.Repeat("a", 243) + "@example.com", false},
+		{strings.Repeat("é", 120) + "@example.com", false},
 	}
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		db := dbtest.Open(t, tg)
