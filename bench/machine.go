@@ -23,7 +23,7 @@ func machine(ctx context.Context, c benchConfig) string {
 			parts = append(parts, "PostgreSQL "+strings.TrimSpace(string(out)))
 		}
 	}
-	if d, err := faultCost(); err == nil {
+	if d, err := probeFaultCost(ctx); err == nil {
 		parts = append(parts, fmt.Sprintf("first touch of fresh memory %.2f µs per 4 KiB page", float64(d.Nanoseconds())/1e3))
 	}
 	parts = append(parts, "load average "+loadAvg(), time.Now().UTC().Format(time.RFC3339))

@@ -44,7 +44,17 @@ func main() {
 	flag.StringVar(&c.work, "work", "", "scratch directory (default a temp dir, removed at the end)")
 	flag.StringVar(&c.only, "only", "", "run one section: postgres, sqlite, hashing")
 	flag.DurationVar(&c.hashWindow, "hash-window", 4*time.Second, "how long each bcrypt throughput sample runs")
+	probe := flag.Bool("probe-page-faults", false, "print what one page fault costs here, in nanoseconds, and exit (the bench runs it as a child)")
 	flag.Parse()
+	if *probe {
+		d, err := faultCost()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		fmt.Println(d.Nanoseconds())
+		return
+	}
 	if c.smallRows == 0 {
 		c.smallRows = max(c.rows/10, 1)
 	}
@@ -116,6 +126,7 @@ func run(ctx context.Context, c benchConfig) error {
 	for _, r := range reports {
 		r.print(os.Stdout)
 	}
-	fmt.Printf("bench took %s; load average at the end %s\n", time.Since(start).Round(time.Second), loadAvg())
+	fmt.Printf("bench took %s; load average at the end %s; the bench's own peak RSS %.1f MiB (a floor under every child's figure)\n",
+		time.Since(start).Round(time.Second), loadAvg(), float64(selfPeakRSSKB())/1024)
 	return nil
 }

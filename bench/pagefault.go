@@ -1,10 +1,34 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
+
+// probeFaultCost runs faultCost in a child (this binary with
+// -probe-page-faults), so that the bench's own peak RSS stays small: a
+// child's figure includes it (rss.go).
+func probeFaultCost(ctx context.Context) (time.Duration, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	out, err := exec.CommandContext(ctx, self, "-probe-page-faults").Output()
+	if err != nil {
+		return 0, fmt.Errorf("page-fault probe: %w", err)
+	}
+	ns, err := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("page-fault probe printed %q: %w", out, err)
+	}
+	return time.Duration(ns), nil
+}
 
 // faultCost times the first touch of fresh memory: it maps 256 MiB of
 // anonymous memory and writes one byte per 4 KiB page, so each write takes

@@ -183,9 +183,7 @@ func benchPostgres(ctx context.Context, c benchConfig) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	big := copies.dh.peakRSSMiB()
-	rep.add("peak RSS at "+fmt.Sprint(c.rows)+" rows", fmt.Sprintf("%.1f MiB", big), "", "", "≤ 64 MiB", boolp(big <= 64))
-	rep.add("peak RSS ratio vs "+fmt.Sprint(c.smallRows)+" rows", fmt.Sprintf("%.1f MiB", big), fmt.Sprintf("%.1f MiB", small), fmt.Sprintf("%.2f", big/small), "≤ 1.25", boolp(big/small <= 1.25))
+	reportRSS(rep, c, &copies.dh, small)
 
 	if err := benchReadSide(ctx, c, rep, srv.url(kept), func() (sample, error) {
 		s, _, err := runTimed(ctx, nil, "psql", psqlArgs(srv.url(kept), "-o", "/dev/null", "-c", guideTroubleshooting)...)
@@ -219,29 +217,31 @@ func migrateArgs(url, work string) []string {
 const pgPrefill = `INSERT INTO auth_users (email, username, password_hash, status)
 SELECT 'existing' || n || '@example.org', 'existing' || n, ?, 'active' FROM generate_series(1, 10000) AS n`
 
-func smallRunPostgres(ctx context.Context, c benchConfig, srv *pgServer, pid int) (float64, error) {
+// smallRunPostgres migrates c.smallRows users in each round and returns
+// dhmig's samples: their peak RSS is the memory comparison's.
+func smallRunPostgres(ctx context.Context, c benchConfig, srv *pgServer, pid int) (*series, error) {
 	src := fmt.Sprintf("dhmig_bench_small_%d", pid)
 	if err := srv.create(ctx, src, ""); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if _, _, err := runTimed(ctx, nil, c.legacygen, "--database-url", srv.url(src), "--rows", fmt.Sprint(c.smallRows), "--null-hash-share", "0"); err != nil {
-		return 0, err
+		return nil, err
 	}
 	var s series
 	for round := 0; round < c.rounds; round++ {
 		name := fmt.Sprintf("%s_%d", src, round)
 		if err := srv.create(ctx, name, src); err != nil {
-			return 0, err
+			return nil, err
 		}
 		if _, _, err := runTimed(ctx, nil, c.dhmig, "--database-url", srv.url(name), "schema", "up"); err != nil {
-			return 0, err
+			return nil, err
 		}
 		x, _, err := runTimed(ctx, nil, c.dhmig, migrateArgs(srv.url(name), c.work)...)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		s.add(x)
 		srv.drop(ctx, name)
 	}
-	return s.peakRSSMiB(), nil
+	return &s, nil
 }

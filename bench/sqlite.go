@@ -169,9 +169,7 @@ func benchSQLite(ctx context.Context, c benchConfig) (*report, error) {
 		small.add(s)
 		os.Remove(path)
 	}
-	big, sm := copies.dh.peakRSSMiB(), small.peakRSSMiB()
-	rep.add("peak RSS at "+fmt.Sprint(c.rows)+" rows", fmt.Sprintf("%.1f MiB", big), "", "", "≤ 64 MiB", boolp(big <= 64))
-	rep.add("peak RSS ratio vs "+fmt.Sprint(c.smallRows)+" rows", fmt.Sprintf("%.1f MiB", big), fmt.Sprintf("%.1f MiB", sm), fmt.Sprintf("%.2f", big/sm), "≤ 1.25", boolp(big/sm <= 1.25))
+	reportRSS(rep, c, &copies.dh, &small)
 
 	if err := benchReadSide(ctx, c, rep, sqliteURL(kept), func() (sample, error) {
 		return querySQLite(ctx, kept, "SELECT email, COUNT(*) FROM auth_users GROUP BY email HAVING COUNT(*) > 1",
