@@ -33,10 +33,10 @@ func probeFaultCost(ctx context.Context) (time.Duration, error) {
 // faultCost times the first touch of fresh memory: it maps 256 MiB of
 // anonymous memory and writes one byte per 4 KiB page, so each write takes
 // one page fault. The figure moves everything that touches new memory (hash
-// joins, memory-mapped reads, page caches, a growing heap) and has differed
-// a hundredfold between virtual machines of the same kind, so it is printed
-// with the machine: ratios from machines with different figures do not
-// compare. The median of 3 tries.
+// joins, memory-mapped reads, page caches, a growing heap); on some VMs of
+// this machine kind it is about a hundred times bare metal's, so it is
+// printed with the machine: ratios from machines with different figures do
+// not compare. The median of 3 tries.
 func faultCost() (time.Duration, error) {
 	const size, page = 256 << 20, 4096
 	var secs []float64

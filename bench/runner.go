@@ -28,10 +28,12 @@ func runTimed(ctx context.Context, env []string, name string, args ...string) (s
 	cmd.Env = append(os.Environ(), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	floor := selfPeakRSSKB()
 	start := time.Now()
 	err := cmd.Run()
 	el := time.Since(start).Seconds()
+	// The bench's peak only grows, so read after the run it is at least
+	// what the child's exec folded in (rss.go).
+	floor := selfPeakRSSKB()
 	if err != nil {
 		return sample{}, "", fmt.Errorf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, tail(out.String()), tail(errOut.String()))
 	}
