@@ -22,18 +22,6 @@ func mustExec(t *testing.T, q sqlx.ExecerContext, stmts ...string) {
 	}
 }
 
-// busySessions counts the database's other sessions that are not idle:
-// a transaction left open shows as "idle in transaction".
-func busySessions(t *testing.T, db *database.DB) int {
-	t.Helper()
-	var n int
-	if err := db.GetContext(context.Background(), &n, `SELECT count(*) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // TestConcurrentReadPassSharesOneSnapshot: every reader is its own
 // read-only REPEATABLE READ transaction on its own connection, with the
 // pass's settings, and reads the exporter's snapshot: a row committed
@@ -85,8 +73,8 @@ func TestConcurrentReadPassSharesOneSnapshot(t *testing.T) {
 	if err := end(); err != nil {
 		t.Fatalf("end: %v", err)
 	}
-	if n := busySessions(t, db); n != 0 {
-		t.Errorf("%d sessions still busy or in a transaction after end", n)
+	if busy := dbtest.BusySessions(t, db); len(busy) != 0 {
+		t.Errorf("sessions still busy or in a transaction after end: %q", busy)
 	}
 }
 
@@ -149,8 +137,8 @@ func TestConcurrentReadPassFallsBackToOneReader(t *testing.T) {
 		rtg.User, rtg.Password = role, ""
 		reader := dbtest.Open(t, rtg)
 		one(t, reader, reader)
-		if n := busySessions(t, db); n != 0 {
-			t.Errorf("%d sessions still busy or in a transaction", n)
+		if busy := dbtest.BusySessions(t, db); len(busy) != 0 {
+			t.Errorf("sessions still busy or in a transaction: %q", busy)
 		}
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
@@ -99,17 +98,7 @@ func TestConcurrentCheckErrorEndsEveryReader(t *testing.T) {
 	// A reader whose query was cancelled is closed, not rolled back (lib/pq
 	// drops a connection once a query on it was cancelled); its server
 	// session ends as soon as the server reads the close.
-	var busy []string
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		busy = nil
-		if err := db.SelectContext(context.Background(), &busy, `SELECT state || ': ' || query FROM pg_stat_activity
-			WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`); err != nil {
-			t.Fatal(err)
-		}
-		if len(busy) == 0 || time.Now().After(deadline) {
-			break
-		}
-	}
+	busy := dbtest.BusySessions(t, db)
 	if len(busy) != 0 {
 		t.Errorf("sessions still busy or in a transaction: %q", busy)
 	}

@@ -121,3 +121,22 @@ func Each(t *testing.T, fn func(t *testing.T, tg database.Target)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
+
+// BusySessions lists, as "state: query", the sessions of db's database
+// (PostgreSQL) other than the caller's that are not idle: a transaction
+// left open shows as "idle in transaction". A session whose connection was
+// just closed can take a moment to end, so it waits up to 10 s for the
+// list to empty and returns what is left.
+func BusySessions(t testing.TB, db *database.DB) []string {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var busy []string
+		if err := db.SelectContext(context.Background(), &busy, `SELECT state || ': ' || query FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`); err != nil {
+			t.Fatal(err)
+		}
+		if len(busy) == 0 || time.Now().After(deadline) {
+			return busy
+		}
+	}
+}
