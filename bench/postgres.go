@@ -204,10 +204,16 @@ func benchPostgres(ctx context.Context, c benchConfig) (*report, error) {
 	}
 	reportRSS(rep, c, &copies.dh, small)
 
-	if err := benchReadSide(ctx, c, rep, srv.url(kept), func() (sample, error) {
-		s, _, err := runTimed(ctx, nil, "psql", psqlArgs(srv.url(kept), "-o", "/dev/null", "-c", guideTroubleshooting)...)
-		return s, err
-	}); err != nil {
+	psqlQuery := func(q string) func() (sample, error) {
+		return func() (sample, error) {
+			s, _, err := runTimed(ctx, nil, "psql", psqlArgs(srv.url(kept), "-o", "/dev/null", "-c", q)...)
+			return s, err
+		}
+	}
+	// verify's parity join with the work_mem verify sets for it.
+	if err := benchReadSide(ctx, c, rep, srv.url(kept), psqlQuery(guideTroubleshooting),
+		&floor{what: "the join of each legacy row to its mapping (COUNT only)", command: "verify", target: 3,
+			run: psqlQuery("SET work_mem = '256MB'; SELECT COUNT(*) FROM legacy_users l JOIN dhmig_user_map m ON m.legacy_id = CAST(l.id AS TEXT)")}); err != nil {
 		return nil, err
 	}
 	if err := benchBackupPostgres(ctx, c, rep, srv.url(kept)); err != nil {

@@ -8,7 +8,8 @@ import (
 // benchReadSide times dhmig verify and dhmig metrics on the migrated
 // database against the guide's two troubleshooting queries, alternating.
 // verify must pass: correctness at full size is part of the benchmark.
-func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, guide func() (sample, error)) error {
+// Floors, if any, are timed in the same rounds, against the same queries.
+func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, guide func() (sample, error), floors ...*floor) error {
 	for _, cmd := range []string{"verify", "metrics"} {
 		if !hasCommand(ctx, c.dhmig, cmd) {
 			rep.add("verify and metrics vs the guide's 2 queries", "not measured", "", "", "", nil)
@@ -37,6 +38,9 @@ func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, 
 		if round%2 == 1 {
 			steps[0], steps[2] = steps[2], steps[0]
 		}
+		for _, f := range floors {
+			steps = append(steps, f.step)
+		}
 		for _, step := range steps {
 			if err := step(); err != nil {
 				return err
@@ -46,5 +50,8 @@ func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, 
 	rep.compare("verify vs the guide's 2 queries", v.median(), g.median(), 3.0)
 	rep.compare("metrics vs the guide's 2 queries", m.median(), g.median(), 1.5)
 	rep.note("verify passed (exit 0) on the migrated %d-user database in every round", c.rows)
+	for _, f := range floors {
+		f.report(rep, g.median())
+	}
 	return nil
 }

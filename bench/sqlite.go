@@ -171,10 +171,16 @@ func benchSQLite(ctx context.Context, c benchConfig) (*report, error) {
 	}
 	reportRSS(rep, c, &copies.dh, &small)
 
+	query := func(q string) func() (sample, error) {
+		return func() (sample, error) { return querySQLite(ctx, kept, q) }
+	}
 	if err := benchReadSide(ctx, c, rep, sqliteURL(kept), func() (sample, error) {
 		return querySQLite(ctx, kept, "SELECT email, COUNT(*) FROM auth_users GROUP BY email HAVING COUNT(*) > 1",
 			"SELECT * FROM auth_users WHERE email IS NULL OR username IS NULL")
-	}); err != nil {
+	}, &floor{what: "the join of each legacy row to its mapping (COUNT only)", command: "verify", target: 3,
+		run: query("SELECT COUNT(*) FROM legacy_users l JOIN dhmig_user_map m ON m.legacy_id = CAST(l.id AS TEXT)")},
+		&floor{what: "one scan of auth_users for the total and the locked accounts", command: "metrics", target: 1.5,
+			run: query("SELECT COUNT(*), COUNT(*) FILTER (WHERE is_locked) FROM auth_users")}); err != nil {
 		return nil, err
 	}
 	if err := benchBackupSQLite(ctx, c, rep, kept); err != nil {
