@@ -22,8 +22,10 @@ type Bulk interface {
 	// tx sees at this moment (PostgreSQL: tx's exported snapshot), so the
 	// database reads on one backend while tx writes on another: the cursor
 	// may be walked while tx is in use. The query must not need what tx has
-	// written, and tx must not be inside a savepoint. Close it before tx
-	// ends. SQLite has one connection: errors.ErrUnsupported.
+	// written, and tx must not be inside a savepoint. The query is planned
+	// for its first rows: an ORDER BY an indexed column reads the index
+	// instead of sorting first. Close it before tx ends. SQLite has one
+	// connection: errors.ErrUnsupported.
 	OpenSiblingCursor(ctx context.Context, tx *sqlx.Tx, pool Beginner, query string, args ...any) (Cursor, error)
 	// NewInserter prepares batch inserts of columns into table (names
 	// already validated). raw, when not nil, is the connection tx runs on:

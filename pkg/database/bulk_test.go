@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -262,4 +263,52 @@ func TestSiblingCursorSharesSnapshot(t *testing.T) {
 			t.Errorf("writer after a refused sibling: %d rows, %v", n, err)
 		}
 	})
+}
+
+// TestSiblingCursorStreamsInIndexOrder: a sibling stream ordered by an
+// indexed column reads the index rather than sorting the whole table first,
+// even when the table has no statistics (the planner's choice then is a
+// sort: at 1M rows, a second before the first row).
+func TestSiblingCursorStreamsInIndexOrder(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t, dbtest.Postgres(t))
+	// Wide declared columns, as a legacy table has: without statistics the
+	// planner estimates few, wide rows and sorts them (checked: it does at
+	// this size when sorts are allowed).
+	for _, s := range []string{`CREATE TABLE sib (id INTEGER PRIMARY KEY, email VARCHAR(320), pad TEXT)`,
+		`INSERT INTO sib SELECT n, 'user' || n || '@example.org', repeat('x', 60) FROM generate_series(1, 200000) AS n`} {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan := func(t *testing.T, query string) string {
+		tx, err := db.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		cur, err := db.Dialect.OpenSiblingCursor(ctx, tx, db, `EXPLAIN `+query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cur.Close(ctx)
+		var lines []string
+		err = cur.Each(ctx, 100, func(r *sqlx.Rows) error {
+			var l string
+			err := r.Scan(&l)
+			lines = append(lines, l)
+			return err
+		}, func() error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(lines, "\n")
+	}
+	if p := plan(t, `SELECT id, email, pad FROM sib ORDER BY id`); strings.Contains(p, "Sort") || !strings.Contains(p, "Index Scan using sib_pkey") {
+		t.Errorf("ordered by its key, the stream's plan is\n%s\nwant an index scan and no sort", p)
+	}
+	// Without an index on the order, the rows are still sorted.
+	if p := plan(t, `SELECT id, email, pad FROM sib ORDER BY email`); !strings.Contains(p, "Sort") {
+		t.Errorf("ordered by an unindexed column, the stream's plan is\n%s\nwant a sort", p)
+	}
 }
