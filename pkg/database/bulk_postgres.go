@@ -54,7 +54,7 @@ func (postgresDialect) OpenSiblingCursor(ctx context.Context, tx *sqlx.Tx, pool 
 	}
 	if err := pgSetLocal(ctx, sib, pgStreamSettings); err != nil {
 		_ = sib.Rollback()
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrNoSibling, err) // tx is as it was
 	}
 	return &queryCursor{tx: sib, query: query, args: args, end: sib.Rollback}, nil
 }
