@@ -15,6 +15,15 @@ type floor struct {
 	times   series
 }
 
+// parityJoinCount is the least of DESIGN.md's parity check: every legacy
+// row joined to its mapping, counted. Both engines read it the same way.
+const parityJoinCount = `SELECT COUNT(*) FROM legacy_users l JOIN dhmig_user_map m ON m.legacy_id = CAST(l.id AS TEXT)`
+
+// verifyFloor is verify's floor: parityJoinCount, run by run.
+func verifyFloor(run func() (sample, error)) *floor {
+	return &floor{what: "the join of each legacy row to its mapping (COUNT only)", command: "verify", target: 3, run: run}
+}
+
 // step is the floor's timed run for one round.
 func (f *floor) step() error {
 	s, err := f.run()

@@ -212,8 +212,7 @@ func benchPostgres(ctx context.Context, c benchConfig) (*report, error) {
 	}
 	// verify's parity join with the work_mem verify sets for it.
 	if err := benchReadSide(ctx, c, rep, srv.url(kept), psqlQuery(guideTroubleshooting),
-		&floor{what: "the join of each legacy row to its mapping (COUNT only)", command: "verify", target: 3,
-			run: psqlQuery("SET work_mem = '256MB'; SELECT COUNT(*) FROM legacy_users l JOIN dhmig_user_map m ON m.legacy_id = CAST(l.id AS TEXT)")}); err != nil {
+		verifyFloor(psqlQuery("SET work_mem = '256MB'; "+parityJoinCount))); err != nil {
 		return nil, err
 	}
 	if err := benchBackupPostgres(ctx, c, rep, srv.url(kept)); err != nil {
