@@ -45,7 +45,7 @@ func TestSchemaUpStatusDownE2E(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.Stdout), &st); err != nil {
 			t.Fatalf("status json: %v\n%s", err, r)
 		}
-		if st.Current != 3 || len(st.Versions) != 3 {
+		if st.Current != 4 || len(st.Versions) != 4 {
 			t.Fatalf("status = %+v", st)
 		}
 		for _, v := range st.Versions {

@@ -60,8 +60,8 @@ type Bulk interface {
 	BulkTimestamp(t time.Time) any
 }
 
-// appendTimestamp appends t in UTC as 2006-01-02 15:04:05.999999 (what
-// SQLiteTimeFormat formats, at a fraction of time.Format's cost), then
+// appendTimestamp appends t in UTC as SQLiteTime does (what
+// SQLiteTimeFormat and SQLiteTimeFormatMicros format, at a fraction of time.Format's cost), then
 // zone; ok is false for years outside 1–9999, left to the slow path. A
 // million rows carry a few million timestamps.
 func appendTimestamp(b []byte, t time.Time, zone string) (_ []byte, ok bool) {
@@ -89,11 +89,7 @@ func appendTimestamp(b []byte, t time.Time, zone string) (_ []byte, ok bool) {
 			frac[i] = byte('0' + us%10)
 			us /= 10
 		}
-		n := 7
-		for frac[n-1] == '0' {
-			n--
-		}
-		b = append(b, frac[:n]...)
+		b = append(b, frac[:]...)
 	}
 	return append(b, zone...), true
 }

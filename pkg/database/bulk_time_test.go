@@ -21,13 +21,15 @@ func TestAppendTimestampMatchesFormat(t *testing.T) {
 		times = append(times, time.Unix(r.Int64N(1<<35), r.Int64N(1e9)).In(time.FixedZone("y", 3600)))
 	}
 	for _, tm := range times {
-		want := tm.UTC().Format(SQLiteTimeFormat)
+		want := SQLiteTime(tm)
 		if got := (sqliteDialect{}).BulkTimestamp(tm); got != want {
 			t.Fatalf("sqlite %v: %q, want %q", tm, got, want)
 		}
 		var pg any = want + "+00"
 		if y := tm.UTC().Year(); y < 1 || y > 9999 {
 			pg = tm.UTC()
+		} else if !SQLiteTimeTextOK(want) {
+			t.Fatalf("sqlite %v: %q is not in a form the app's stack reads back exactly", tm, want)
 		}
 		if got := (postgresDialect{}).BulkTimestamp(tm); got != pg {
 			t.Fatalf("postgres %v: %q, want %q", tm, got, pg)

@@ -2,8 +2,12 @@ package database
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // CheckSQL renders the SQL fragments that verify and metrics need and that
@@ -21,6 +25,21 @@ type CheckSQL interface {
 	// ^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$ and at most 254
 	// characters. NULL when expr is NULL.
 	ValidEmailSQL(expr string) string
+	// TrimSQL is expr with target.Blanks trimmed from both ends: the SQL
+	// form of target.Trim.
+	TrimSQL(expr string) string
+	// CanonEmailSQL is the SQL form of target.CanonEmail: trimmed, then
+	// A–Z lowered, whatever the database's locale.
+	CanonEmailSQL(expr string) string
+	// ValidUsernameSQL is a boolean expression, the SQL form of
+	// target.ValidUsername. NULL when expr is NULL.
+	ValidUsernameSQL(expr string) string
+	// PlausibleTimeSQL is a boolean expression over a timestamp column,
+	// true when the value is plausible at now (target.PlausibleTime) and,
+	// on SQLite, stored in the form the application's stack reads back
+	// exactly (SQLiteTimeTextOK); args are the values of its ? parameters.
+	// NULL when expr is NULL.
+	PlausibleTimeSQL(expr string, now time.Time) (sql string, args []any)
 	// UnknownRolesSQL is a boolean expression over the auth_users.roles
 	// expression expr, true when the roles are NULL, empty, not a list, or
 	// hold a value outside the known roles; args are the values of its ?
@@ -66,3 +85,13 @@ type CheckSQL interface {
 	// one executor ReadPass would.
 	ConcurrentReadPass(ctx context.Context, q sqlx.QueryerContext, n int) (passes []sqlx.QueryerContext, end func() error, err error)
 }
+
+// blankSetLiteral is target.BlankSet as an SQL string literal. The set holds
+// no quote, backslash or NUL, so it means the same on both engines
+// whatever standard_conforming_strings says.
+var blankSetLiteral = func() string {
+	if strings.ContainsAny(target.BlankSet, "'\\\x00") {
+		panic("database: target.BlankSet needs escaping in SQL")
+	}
+	return "'" + target.BlankSet + "'"
+}()

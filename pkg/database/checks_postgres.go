@@ -3,6 +3,9 @@ package database
 import (
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // The patterns avoid backslashes ([$], [.]) so that they mean the same
@@ -40,6 +43,31 @@ func (postgresDialect) AcceptedBcryptSQL(expr string) string {
 // pattern admits only one-byte characters.
 func (postgresDialect) ValidEmailSQL(expr string) string {
 	return fmt.Sprintf("(%s ~ '%s' AND octet_length(%s) <= 254)", expr, pgEmailPattern, expr)
+}
+
+// TrimSQL: btrim(x, set) removes any character of set from both ends.
+func (postgresDialect) TrimSQL(expr string) string {
+	return fmt.Sprintf("btrim(%s, %s)", expr, blankSetLiteral)
+}
+
+// CanonEmailSQL lowers under the C collation, where lower() maps A–Z only
+// whatever the database's locale (as target.LowerASCII does).
+func (d postgresDialect) CanonEmailSQL(expr string) string {
+	return fmt.Sprintf(`lower(%s COLLATE "C")`, d.TrimSQL(expr))
+}
+
+// ValidUsernameSQL: PostgreSQL text is always valid UTF-8 without NUL, so
+// what remains is the length in characters and the control characters,
+// a class built with chr() so that no backslash depends on
+// standard_conforming_strings (the planner folds it to a constant).
+func (postgresDialect) ValidUsernameSQL(expr string) string {
+	return fmt.Sprintf(`(char_length(%[1]s) <= %[2]d AND %[1]s !~ ('[' || chr(1) || '-' || chr(31) || chr(127) || '-' || chr(159) || ']'))`,
+		expr, target.MaxUsernameLen)
+}
+
+func (postgresDialect) PlausibleTimeSQL(expr string, now time.Time) (string, []any) {
+	return fmt.Sprintf("(%[1]s >= ? AND %[1]s <= ?)", expr),
+		[]any{target.EarliestTime, target.LatestTime(now)}
 }
 
 func (postgresDialect) UnknownRolesSQL(expr string, known []string) (string, []any) {

@@ -3,6 +3,9 @@ package database
 import (
 	"encoding/json"
 	"fmt"
+	"time"
+
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // The bcrypt and email rules are C functions registered on every SQLite
@@ -15,6 +18,29 @@ func (sqliteDialect) AcceptedBcryptSQL(expr string) string {
 
 func (sqliteDialect) ValidEmailSQL(expr string) string {
 	return fmt.Sprintf("dhmig_email_ok(%s)", expr)
+}
+
+// TrimSQL: SQLite's trim(x, set) removes, at each end, any character of
+// set by comparing its encoded bytes, as target.Trim does.
+func (sqliteDialect) TrimSQL(expr string) string {
+	return fmt.Sprintf("trim(%s, %s)", expr, blankSetLiteral)
+}
+
+// CanonEmailSQL: SQLite's lower() maps A–Z only (no ICU here), as
+// target.LowerASCII does.
+func (d sqliteDialect) CanonEmailSQL(expr string) string {
+	return fmt.Sprintf("lower(%s)", d.TrimSQL(expr))
+}
+
+func (sqliteDialect) ValidUsernameSQL(expr string) string {
+	return fmt.Sprintf("dhmig_username_ok(%s, %d)", expr, target.MaxUsernameLen)
+}
+
+// PlausibleTimeSQL compares the text itself: in the one form
+// dhmig_time_ok admits, text order is time order.
+func (d sqliteDialect) PlausibleTimeSQL(expr string, now time.Time) (string, []any) {
+	return fmt.Sprintf("(dhmig_time_ok(%[1]s) AND %[1]s >= ? AND %[1]s <= ?)", expr),
+		[]any{d.Timestamp(target.EarliestTime), d.Timestamp(target.LatestTime(now))}
 }
 
 // UnknownRolesSQL guards every JSON function behind CASE, which SQLite

@@ -64,6 +64,12 @@ type Dialect interface {
 	// ForeignKeys lists the foreign keys declared on a table.
 	ForeignKeys(ctx context.Context, q sqlx.QueryerContext, table string) ([]ForeignKey, error)
 
+	// MixedTypes reports whether a column holds values of more than one
+	// kind whose text forms can coincide (SQLite's loose typing: the
+	// integer 10, the text '10' and the blob x'3130' in one column), so
+	// that ordering by the column does not bring equal texts together.
+	MixedTypes(ctx context.Context, q sqlx.QueryerContext, table, col string) (bool, error)
+
 	// Timestamp encodes a time for a timestamp column: UTC text for SQLite,
 	// a time.Time for PostgreSQL.
 	Timestamp(t time.Time) any

@@ -126,6 +126,11 @@ func (postgresDialect) ForeignKeys(ctx context.Context, q sqlx.QueryerContext, t
 	return fks, rows.Err()
 }
 
+// MixedTypes: a PostgreSQL column has one type.
+func (postgresDialect) MixedTypes(context.Context, sqlx.QueryerContext, string, string) (bool, error) {
+	return false, nil
+}
+
 func (postgresDialect) Timestamp(t time.Time) any { return t.UTC() }
 
 func (postgresDialect) Roles(roles []string) any {

@@ -11,9 +11,14 @@ import (
 	"github.com/mattn/go-sqlite3"
 )
 
-// SQLiteTimeFormat is how timestamps are stored on SQLite: UTC, no zone,
-// at most six fractional digits, as Python's sqlite3 and SQLAlchemy write.
-const SQLiteTimeFormat = "2006-01-02 15:04:05.999999"
+// SQLite timestamps are UTC text without a zone, as Python's sqlite3 and
+// SQLAlchemy write them: whole seconds, or exactly six fractional digits.
+// SQLAlchemy reads the digits after the dot as a count of microseconds, so
+// fewer than six (.5) would load as the wrong time.
+const (
+	SQLiteTimeFormat       = "2006-01-02 15:04:05"
+	SQLiteTimeFormatMicros = "2006-01-02 15:04:05.000000"
+)
 
 type sqliteDialect struct{}
 
@@ -99,7 +104,55 @@ func (sqliteDialect) ForeignKeys(ctx context.Context, q sqlx.QueryerContext, tab
 	return fks, rows.Err()
 }
 
-func (sqliteDialect) Timestamp(t time.Time) any { return t.UTC().Format(SQLiteTimeFormat) }
+// MixedTypes compares the storage classes of the column's least and
+// greatest values: SQLite orders numbers before text before blobs, so the
+// two differ exactly when more than one class is present (integers and
+// reals count as one: their texts never coincide). With an index on the
+// column each end is one lookup.
+func (d sqliteDialect) MixedTypes(ctx context.Context, q sqlx.QueryerContext, table, col string) (bool, error) {
+	c, t := d.QuoteIdent(col), d.QuoteIdent(table)
+	class := func(end string) string {
+		return `replace(typeof((SELECT ` + end + `(` + c + `) FROM ` + t + `)), 'real', 'integer')`
+	}
+	var mixed bool
+	err := q.QueryRowxContext(ctx, `SELECT `+class("min")+` <> `+class("max")).Scan(&mixed)
+	return mixed, err
+}
+
+func (sqliteDialect) Timestamp(t time.Time) any { return SQLiteTime(t) }
+
+// SQLiteTime formats t as SQLite timestamps are stored; Go's formatting
+// truncates to the microsecond.
+func SQLiteTime(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond() < 1000 {
+		return t.Format(SQLiteTimeFormat)
+	}
+	return t.Format(SQLiteTimeFormatMicros)
+}
+
+// SQLiteTimeTextOK reports whether s is stored in a form the application's
+// stack reads back exactly: SQLiteTimeFormat or SQLiteTimeFormatMicros,
+// digit for digit, naming a real date and time. dhmig_time_ok is its SQL
+// form (time.Parse alone would admit any number of fractional digits).
+func SQLiteTimeTextOK(s string) bool {
+	layout := SQLiteTimeFormat
+	if len(s) == len(SQLiteTimeFormatMicros) {
+		layout = SQLiteTimeFormatMicros
+	}
+	if len(s) != len(layout) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if isDigit(layout[i]) != isDigit(s[i]) || !isDigit(s[i]) && s[i] != layout[i] {
+			return false
+		}
+	}
+	t, err := time.Parse(layout, s)
+	return err == nil && t.Year() >= 1
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func (sqliteDialect) Roles(roles []string) any {
 	if roles == nil {

@@ -10,23 +10,26 @@ import (
 
 // dupKey is a column compared on its canonical form.
 type dupKey struct {
-	id     string // the check id
-	col    string // auth_users column
-	canon  string // canonical form, an SQL expression over alias u
+	id  string // the check id
+	col string // auth_users column
+	// canon is the canonical form over alias u, the rule book's SQL form.
+	canon  func(d database.CheckSQL) string
 	detail string // text SQL expression over d.k (the key) and d.n (the group size)
 }
 
 var (
-	emailKey = dupKey{id: "data.duplicate_emails", col: "email", canon: "lower(trim(u.email))",
+	emailKey = dupKey{id: "data.duplicate_emails", col: "email",
+		canon:  func(d database.CheckSQL) string { return d.CanonEmailSQL("u.email") },
 		detail: `'email shared by ' || d.n || ' users (case-insensitive, trimmed)'`}
-	usernameKey = dupKey{id: "data.duplicate_usernames", col: "username", canon: "trim(u.username)",
+	usernameKey = dupKey{id: "data.duplicate_usernames", col: "username",
+		canon:  func(d database.CheckSQL) string { return d.TrimSQL("u.username") },
 		detail: `'username ''' || d.k || ''' shared by ' || d.n || ' users (trimmed)'`}
 )
 
 // nonCanonicalPred is true for rows whose stored value differs from its
 // canonical form; Run counts them in its single scan.
-func (k dupKey) nonCanonicalPred() string {
-	return fmt.Sprintf("(u.%s IS NOT NULL AND trim(u.%s) <> '' AND u.%s <> %s)", k.col, k.col, k.col, k.canon)
+func (k dupKey) nonCanonicalPred(d database.CheckSQL) string {
+	return fmt.Sprintf("(u.%s IS NOT NULL AND %s <> '' AND u.%s <> %s)", k.col, d.TrimSQL("u."+k.col), k.col, k.canon(d))
 }
 
 func (k dupKey) counter() string { return "noncanonical." + k.col }
@@ -52,7 +55,8 @@ func findDuplicates(ctx context.Context, e *env, k dupKey) (Finding, error) {
 	if err != nil {
 		return Finding{}, err
 	}
-	nonEmpty := fmt.Sprintf("u.%s IS NOT NULL AND trim(u.%s) <> ''", k.col, k.col)
+	nonEmpty := fmt.Sprintf("u.%s IS NOT NULL AND %s <> ''", k.col, e.d.TrimSQL("u."+k.col))
+	canon := k.canon(e.d)
 	var n int64
 	switch nc, counted := e.counts[k.counter()]; {
 	case unique && counted && nc == 0:
@@ -61,9 +65,9 @@ func findDuplicates(ctx context.Context, e *env, k dupKey) (Finding, error) {
 		n, err = e.count(ctx, k.id, fmt.Sprintf(`SELECT SUM(t.n) FROM (SELECT g.n + CASE WHEN EXISTS`+
 			` (SELECT 1 FROM auth_users x WHERE x.%[1]s = g.k) THEN 1 ELSE 0 END AS n`+
 			` FROM (SELECT %[2]s AS k, COUNT(*) AS n FROM auth_users u WHERE %[3]s GROUP BY %[2]s) g) t WHERE t.n > 1`,
-			k.col, k.canon, k.nonCanonicalPred()))
+			k.col, canon, k.nonCanonicalPred(e.d)))
 	default:
-		n, err = e.count(ctx, k.id, "SELECT SUM(d.n) FROM ("+k.groups(nonEmpty)+") d")
+		n, err = e.count(ctx, k.id, "SELECT SUM(d.n) FROM ("+groups(canon, nonEmpty)+") d")
 	}
 	if err != nil {
 		return Finding{}, err
@@ -73,14 +77,14 @@ func findDuplicates(ctx context.Context, e *env, k dupKey) (Finding, error) {
 		return f, nil
 	}
 	f.Examples, err = e.examples(ctx, k.id, "SELECT CAST(u.id AS TEXT), u.email, "+k.detail+
-		" FROM auth_users u JOIN ("+k.groups(nonEmpty)+") d ON "+k.canon+" = d.k ORDER BY d.k, u.id LIMIT ?", e.o.ExampleLimit)
+		" FROM auth_users u JOIN ("+groups(canon, nonEmpty)+") d ON "+canon+" = d.k ORDER BY d.k, u.id LIMIT ?", e.o.ExampleLimit)
 	return f, err
 }
 
 // groups is every canonical key shared by more than one row.
-func (k dupKey) groups(where string) string {
-	return "SELECT " + k.canon + " AS k, COUNT(*) AS n FROM auth_users u WHERE " + where +
-		" GROUP BY " + k.canon + " HAVING COUNT(*) > 1"
+func groups(canon, where string) string {
+	return "SELECT " + canon + " AS k, COUNT(*) AS n FROM auth_users u WHERE " + where +
+		" GROUP BY " + canon + " HAVING COUNT(*) > 1"
 }
 
 // uniqueOn reports whether auth_users has a UNIQUE index on exactly col.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -33,6 +34,8 @@ type env struct {
 	userIndexes []database.Index
 	// parity caches the one query both parity checks share.
 	parity *parityCounts
+	// now is the run's start, the time plausible timestamps are judged at.
+	now time.Time
 }
 
 func newEnv(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, o Options) (*env, error) {
@@ -40,13 +43,13 @@ func newEnv(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, o Op
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
-	return &env{q: q, d: d, o: o, tables: tables, counts: map[string]int64{}}, nil
+	return &env{q: q, d: d, o: o, tables: tables, counts: map[string]int64{}, now: time.Now()}, nil
 }
 
 // on returns an env reading through q, with e's options and tables and
 // caches of its own, for a lane that runs beside e's.
 func (e *env) on(q sqlx.QueryerContext) *env {
-	return &env{q: q, d: e.d, o: e.o, tables: e.tables, counts: map[string]int64{}}
+	return &env{q: q, d: e.d, o: e.o, tables: e.tables, counts: map[string]int64{}, now: e.now}
 }
 
 func (e *env) has(table string) bool { return slices.Contains(e.tables, table) }

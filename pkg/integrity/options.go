@@ -5,20 +5,18 @@ import (
 	"slices"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // DefaultExampleLimit is how many offending rows a check reports when
 // Options.ExampleLimit is zero.
 const DefaultExampleLimit = 5
 
-// DefaultKnownStatuses are the application's UserStatus values
-// (fastmcp.auth.domain.entities.user): a status outside them makes the
-// application fail to load the user.
-var DefaultKnownStatuses = []string{"active", "inactive", "suspended", "pending_verification"}
-
-// DefaultKnownRoles are the application's UserRole values
-// (fastmcp.auth.domain.entities.user).
-var DefaultKnownRoles = []string{"admin", "user", "viewer", "developer"}
+// DefaultKnownStatuses and DefaultKnownRoles are the rule book's.
+var (
+	DefaultKnownStatuses = target.KnownStatuses
+	DefaultKnownRoles    = target.KnownRoles
+)
 
 // Source names the legacy table parity compares against; the names are
 // validated SQL identifiers and are always quoted.

@@ -2,8 +2,11 @@ package integrity
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // rowRule is a check that is a predicate over auth_users rows (alias u):
@@ -60,7 +63,7 @@ func (e *env) countRules(ctx context.Context, checks []Check) error {
 	}
 	for _, k := range []dupKey{emailKey, usernameKey} {
 		if slices.ContainsFunc(checks, func(c Check) bool { return c.ID == k.id }) {
-			cols = append(cols, "COUNT(*) FILTER (WHERE "+k.nonCanonicalPred()+")")
+			cols = append(cols, "COUNT(*) FILTER (WHERE "+k.nonCanonicalPred(e.d)+")")
 			ids = append(ids, k.counter())
 		}
 	}
@@ -97,18 +100,49 @@ func fixed(sql string) func(*env) (string, []any) {
 func text(sql string) func(*env) string { return func(*env) string { return sql } }
 
 var missingFieldsRule = &rowRule{
-	pred: fixed(`(u.email IS NULL OR trim(u.email) = '' OR u.username IS NULL OR trim(u.username) = ''` +
-		` OR u.password_hash IS NULL OR u.password_hash = '')`),
-	detail: text(`'missing:' || CASE WHEN u.email IS NULL OR trim(u.email) = '' THEN ' email' ELSE '' END` +
-		` || CASE WHEN u.username IS NULL OR trim(u.username) = '' THEN ' username' ELSE '' END` +
-		` || CASE WHEN u.password_hash IS NULL OR u.password_hash = '' THEN ' password_hash' ELSE '' END`),
+	pred: func(e *env) (string, []any) {
+		email, username := e.d.TrimSQL("u.email"), e.d.TrimSQL("u.username")
+		return `(u.email IS NULL OR ` + email + ` = '' OR u.username IS NULL OR ` + username + ` = ''` +
+			` OR u.password_hash IS NULL OR u.password_hash = '')`, nil
+	},
+	detail: func(e *env) string {
+		email, username := e.d.TrimSQL("u.email"), e.d.TrimSQL("u.username")
+		return `'missing:' || CASE WHEN u.email IS NULL OR ` + email + ` = '' THEN ' email' ELSE '' END` +
+			` || CASE WHEN u.username IS NULL OR ` + username + ` = '' THEN ' username' ELSE '' END` +
+			` || CASE WHEN u.password_hash IS NULL OR u.password_hash = '' THEN ' password_hash' ELSE '' END`
+	},
 }
 
 var malformedEmailsRule = &rowRule{
 	pred: func(e *env) (string, []any) {
-		return "(u.email IS NOT NULL AND trim(u.email) <> '' AND NOT " + e.d.ValidEmailSQL("u.email") + ")", nil
+		return "(u.email IS NOT NULL AND " + e.d.TrimSQL("u.email") + " <> '' AND NOT " + e.d.ValidEmailSQL("u.email") + ")", nil
 	},
 	detail: text(`'does not match the application''s email rule'`),
+}
+
+var invalidUsernamesRule = &rowRule{
+	pred: func(e *env) (string, []any) {
+		return "(u.username IS NOT NULL AND " + e.d.TrimSQL("u.username") + " <> '' AND NOT " + e.d.ValidUsernameSQL("u.username") + ")", nil
+	},
+	detail: text(fmt.Sprintf(`'username longer than %d characters, or holding a control character or bytes that are not UTF-8'`, target.MaxUsernameLen)),
+}
+
+// timestampColumns are the auth_users timestamps the plausibility rule
+// covers: every one dhmig writes, and those the application writes later.
+var timestampColumns = []string{"created_at", "updated_at", "verified_at", "last_login_at", "locked_at"}
+
+var timestampsRule = &rowRule{
+	pred: func(e *env) (string, []any) {
+		var parts []string
+		var args []any
+		for _, c := range timestampColumns {
+			p, a := e.d.PlausibleTimeSQL("u."+c, e.now)
+			parts = append(parts, "NOT (u."+c+" IS NULL OR "+p+")")
+			args = append(args, a...)
+		}
+		return "(" + strings.Join(parts, " OR ") + ")", args
+	},
+	detail: text(`'a timestamp (` + strings.Join(timestampColumns, ", ") + `) before 1970, more than a day ahead, or stored in a form the application misreads'`),
 }
 
 var unknownStatusRule = &rowRule{
@@ -144,7 +178,7 @@ var hashSchemeRule = &rowRule{
 }
 
 var activeUnverifiedRule = &rowRule{
-	pred:   fixed(`(u.status = 'active' AND u.verified_at IS NULL)`),
+	pred:   fixed(`(u.status = '` + target.StatusActive + `' AND u.verified_at IS NULL)`),
 	detail: text(`'status active but verified_at is NULL'`),
 }
 

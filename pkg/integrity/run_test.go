@@ -212,8 +212,8 @@ func TestRegistryIDsAreUniqueAndDocumented(t *testing.T) {
 		}
 		seen[c.ID] = true
 	}
-	if len(seen) != 14 {
-		t.Errorf("%d checks, want 14", len(seen))
+	if len(seen) != 16 {
+		t.Errorf("%d checks, want 16", len(seen))
 	}
 }
 

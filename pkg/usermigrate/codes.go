@@ -10,6 +10,7 @@ const (
 	CodeInvalidEmail     = "INVALID_EMAIL"
 	CodeTooLongEmail     = "TOO_LONG_EMAIL"
 	CodeMissingUsername  = "MISSING_USERNAME"
+	CodeInvalidUsername  = "INVALID_USERNAME"
 	CodeTooLongUsername  = "TOO_LONG_USERNAME"
 	CodeInvalidCreatedAt = "INVALID_CREATED_AT"
 	CodeInvalidIsActive  = "INVALID_IS_ACTIVE"
@@ -28,13 +29,6 @@ func Codes() []string {
 	}
 	return out
 }
-
-// Limits, in characters: auth_users.username is VARCHAR(100); emails stop at
-// 254, the application's limit (RFC 5321), one below the column's 255.
-const (
-	MaxEmailLen    = 254
-	MaxUsernameLen = 100
-)
 
 // status is what the preflight decided for one row; values below
 // firstReject migrate, the others index rejectCodes.
@@ -61,6 +55,7 @@ var rejectCodes = []struct{ code, field, against string }{
 	{CodeInvalidEmail, "email", ""},
 	{CodeTooLongEmail, "email", ""},
 	{CodeMissingUsername, "username", ""},
+	{CodeInvalidUsername, "username", ""},
 	{CodeTooLongUsername, "username", ""},
 	{CodeInvalidCreatedAt, "created_at", ""},
 	{CodeInvalidIsActive, "is_active", ""},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // The columns each row of the copy carries. The columns whose value is the
@@ -37,12 +38,6 @@ func (r *runner) sharedColumns(table string) []database.Shared {
 	}
 	return nil
 }
-
-// User statuses the mapping writes.
-const (
-	StatusActive              = "active"
-	StatusPendingVerification = "pending_verification"
-)
 
 // writer holds the inserters of one copy.
 type writer struct {
@@ -159,10 +154,10 @@ func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error
 	case stKeep:
 		scheme = string(m.scheme)
 	}
-	st, verified := StatusPendingVerification, any(nil)
+	st, verified := target.StatusPendingVerification, any(nil)
 	created := k.d.BulkTimestamp(m.createdAt)
 	if m.active {
-		st, verified = StatusActive, created
+		st, verified = target.StatusActive, created
 	}
 	userID, err := uuid.NewV7()
 	if err != nil {
@@ -294,8 +289,12 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 			m := mapRow(row, o)
 			if s.rejected() {
 				line := r.rejectLine(row, &m, s)
-				if write && row.ID.Valid {
-					b.rejects = append(b.rejects, []any{row.ID.String, line.Code, line.Field, o.RunID})
+				if write {
+					var id any // a row without an id is recorded too: verify counts it
+					if row.ID.Valid {
+						id = row.ID.String
+					}
+					b.rejects = append(b.rejects, []any{id, line.Code, line.Field, o.RunID})
 				}
 				if err := r.report.write(line); err != nil {
 					return err
@@ -332,8 +331,7 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 	return restore(ctx)
 }
 
-// rejectLine is the report line of a rejected row (a row without an id can
-// only be reported, not recorded in dhmig_rejects).
+// rejectLine is the report line of a rejected row.
 func (r *runner) rejectLine(row *legacyRow, m *mapped, s status) RejectLine {
 	line := RejectLine{Code: s.code(), Field: s.field(), ConflictsWith: s.against(), RunID: r.o.RunID}
 	if row.ID.Valid {

@@ -153,8 +153,10 @@ func (r *runner) onePass(sib database.Cursor) error {
 			row := &b.rows[i]
 			ord++
 			m := mapRow(row, o)
-			if m.problem == "" && havePrev && m.id == prevID {
-				m.problem = CodeDuplicateID
+			if havePrev && row.ID.Valid && m.id == prevID {
+				// Every row sharing an id is rejected, the one before
+				// this too, which may be written already.
+				return abandonError{"rows share a legacy id"}
 			}
 			prevID, havePrev = m.id, row.ID.Valid
 			if m.problem != "" {
@@ -213,7 +215,7 @@ func (r *runner) finishRejects(ctx context.Context) error {
 	tx, o := r.tx, r.o
 	if r.res.Rejected > 0 {
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO dhmig_rejects (legacy_id, code, field, run_id)
-			SELECT legacy_id, code, field, ? FROM `+stageRejects+` WHERE legacy_id IS NOT NULL`), o.RunID); err != nil {
+			SELECT legacy_id, code, field, ? FROM `+stageRejects+` ORDER BY ord`), o.RunID); err != nil {
 			return fmt.Errorf("insert into dhmig_rejects: %w", err)
 		}
 		rows, err := tx.QueryxContext(ctx, `SELECT legacy_id, code, scheme FROM `+stageRejects+` ORDER BY ord`)

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // keyColumns are stageKeys' columns, in insert order.
@@ -39,8 +40,15 @@ func (r *runner) preflight(cur database.Cursor) error {
 			}
 			ord := len(r.st)
 			m := mapRow(row, o)
-			if m.problem == "" && havePrev && m.id == prevID {
-				m.problem = CodeDuplicateID
+			if havePrev && row.ID.Valid && m.id == prevID {
+				// dhmig_user_map could not tell rows sharing an id apart,
+				// nor verify prove them: every one of them is rejected.
+				if !r.st[ord-1].rejected() {
+					r.st[ord-1] = reject(CodeDuplicateID, "")
+				}
+				if m.problem == "" {
+					m.problem = CodeDuplicateID
+				}
 			}
 			prevID, havePrev = m.id, row.ID.Valid
 			if m.problem != "" {
@@ -48,7 +56,7 @@ func (r *runner) preflight(cur database.Cursor) error {
 				continue
 			}
 			r.st = append(r.st, m.decide(o))
-			b.keys = append(b.keys, []any{int64(ord), canonEmail(m.email), canonUsername(m.username), m.createdAt.UnixNano()})
+			b.keys = append(b.keys, []any{int64(ord), target.CanonEmail(m.email), target.CanonUsername(m.username), m.createdAt.UnixNano()})
 		}
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/dhafnckmcp/dhmig/pkg/password"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // legacyRow is one source row as scanned.
@@ -41,38 +42,42 @@ type mapped struct {
 	problem   string // a reject code, or ""
 }
 
-// mapRow applies the mapping and the checks that need only the row itself.
+// mapRow applies the mapping and the checks that need only the row itself,
+// each by the rule book's definition (pkg/target).
 func mapRow(r *legacyRow, o *Options) mapped {
 	m := mapped{id: r.ID.String}
 	if !r.ID.Valid {
 		m.problem = CodeMissingID
 		return m
 	}
-	email := strings.TrimSpace(r.Email.String)
+	email := target.Trim(r.Email.String)
 	if o.EmailCase == EmailLower {
-		email = strings.ToLower(email)
+		email = target.LowerASCII(email)
 	}
 	m.email = email
-	m.username = strings.TrimSpace(r.Username.String)
+	m.username = target.CanonUsername(r.Username.String)
 	m.hash = r.Hash.String
 	m.scheme = password.Detect(m.hash)
 	switch {
 	case email == "":
 		m.problem = CodeMissingEmail
-	case utf8.RuneCountInString(email) > MaxEmailLen:
+	case len(email) > target.MaxEmailLen:
 		m.problem = CodeTooLongEmail
-	case !validEmail(email):
+	case !target.ValidEmail(email):
 		m.problem = CodeInvalidEmail
 	case m.username == "":
 		m.problem = CodeMissingUsername
-	case utf8.RuneCountInString(m.username) > MaxUsernameLen:
-		m.problem = CodeTooLongUsername
+	case !target.ValidUsername(m.username):
+		m.problem = CodeInvalidUsername
+		if utf8.ValidString(m.username) && utf8.RuneCountInString(m.username) > target.MaxUsernameLen {
+			m.problem = CodeTooLongUsername
+		}
 	}
 	if m.problem != "" {
 		return m
 	}
 	var ok bool
-	if m.createdAt, m.nullTime, ok = parseTime(r.CreatedAt); !ok {
+	if m.createdAt, m.nullTime, ok = parseTime(r.CreatedAt); !ok || !m.nullTime && !target.PlausibleTime(m.createdAt, o.Now) {
 		m.problem = CodeInvalidCreatedAt
 		return m
 	}
@@ -103,55 +108,6 @@ func (m *mapped) decide(o *Options) status {
 	return stReset
 }
 
-// validEmail reports whether the application would accept s: its own email
-// rule (the Email value object of fastmcp's auth domain),
-// ^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$, which verify checks in
-// SQL (Dialect.ValidEmailSQL), so what the copy accepts, verify accepts.
-// Written out by hand: the regular expression cost a microsecond a row, the
-// largest single cost of mapping a million rows; TestValidEmailMatchesRule
-// holds the two to the same answers.
-func validEmail(s string) bool {
-	at := strings.IndexByte(s, '@')
-	if at < 1 {
-		return false
-	}
-	for i := 0; i < at; i++ {
-		if !emailLocal[s[i]] {
-			return false
-		}
-	}
-	// The domain is [a-zA-Z0-9.-]+ then a dot and two or more letters: the
-	// letters hold no dot, so that dot is the domain's last.
-	domain := s[at+1:]
-	dot := strings.LastIndexByte(domain, '.')
-	if dot < 1 || len(domain)-dot-1 < 2 {
-		return false
-	}
-	for i := 0; i < dot; i++ {
-		if !emailDomain[domain[i]] {
-			return false
-		}
-	}
-	for i := dot + 1; i < len(domain); i++ {
-		if c := domain[i] | 0x20; c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
-}
-
-// emailLocal and emailDomain are the byte classes of the local part and of
-// the domain before its last dot; every other byte (any non-ASCII one too)
-// is outside the rule.
-var emailLocal, emailDomain = func() (l, d [256]bool) {
-	for c := 0; c < 256; c++ {
-		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		l[c] = alnum || strings.IndexByte("._%+-", byte(c)) >= 0
-		d[c] = alnum || c == '.' || c == '-'
-	}
-	return l, d
-}()
-
 // timeLayouts are the text forms legacy timestamps come in (SQLite stores
 // text; PostgreSQL hands time.Time to the driver).
 var timeLayouts = []string{
@@ -164,28 +120,33 @@ var timeLayouts = []string{
 	"2006-01-02",
 }
 
-// parseTime reads a created_at value; naive times are UTC, the app's
-// convention (datetime.utcnow()).
+// parseTime reads a created_at value. Text is one of timeLayouts (naive
+// times are UTC, the app's convention: datetime.utcnow()) or a number;
+// numbers are Unix seconds, or milliseconds past target.MillisThreshold.
+// Blank text is NULL. Anything else is not a time (ok false); whether a
+// time is plausible is the caller's rule.
 func parseTime(v any) (t time.Time, null, ok bool) {
 	switch x := v.(type) {
 	case nil:
 		return time.Time{}, true, true
 	case time.Time:
-		// go-sqlite3 turns unparseable text into the zero time.
-		return x.UTC(), false, !x.IsZero()
+		return x.UTC(), false, true
 	case int64:
-		return time.Unix(x, 0).UTC(), false, true
+		t, ok = target.UnixTime(float64(x))
+		return t, false, ok
 	case float64:
-		sec := int64(x)
-		return time.Unix(sec, int64((x-float64(sec))*1e9)).UTC(), false, true
+		t, ok = target.UnixTime(x)
+		return t, false, ok
 	case []byte:
 		return parseTime(string(x))
 	case string:
-		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(x), "Z"))
+		s := strings.TrimSpace(x)
 		if s == "" {
 			return time.Time{}, true, true
 		}
-		if strings.HasSuffix(strings.TrimSpace(x), "Z") {
+		zone := strings.HasSuffix(s, "Z")
+		s = strings.TrimSuffix(s, "Z")
+		if zone {
 			s += "Z"
 		}
 		for _, l := range timeLayouts {
@@ -193,14 +154,36 @@ func parseTime(v any) (t time.Time, null, ok bool) {
 				return t.UTC(), false, true
 			}
 		}
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return time.Unix(n, 0).UTC(), false, true
+		if n, err := strconv.ParseFloat(s, 64); err == nil && isNumber(s) {
+			t, ok = target.UnixTime(n)
+			return t, false, ok
 		}
 	}
 	return time.Time{}, false, false
 }
 
-// parseBool reads is_active; NULL means not active.
+// isNumber admits what a legacy system writes for a number (digits, a sign,
+// one fraction), not what ParseFloat also reads (Inf, NaN, hex, 1e5).
+func isNumber(s string) bool {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	digits, dot := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// parseBool reads is_active: true, false or NULL; 0 and 1; and the words
+// Python and PostgreSQL use for booleans. NULL and blank text mean not
+// active. Any other number (2, -1) or word is not a boolean (ok false):
+// guessing would be a silent wrong status.
 func parseBool(v any) (b, ok bool) {
 	switch x := v.(type) {
 	case nil:
@@ -208,9 +191,9 @@ func parseBool(v any) (b, ok bool) {
 	case bool:
 		return x, true
 	case int64:
-		return x != 0, true
+		return x == 1, x == 0 || x == 1
 	case float64:
-		return x != 0, true
+		return x == 1, x == 0 || x == 1
 	case []byte:
 		return parseBool(string(x))
 	case string:

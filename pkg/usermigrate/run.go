@@ -101,8 +101,11 @@ func (r *runner) run() error {
 	if err := checkSource(ctx, r.d, r.tx, o); err != nil {
 		return err
 	}
-	r.q = buildQueries(r.d, o)
-	var err error
+	mixed, err := r.d.MixedTypes(ctx, r.tx, o.SourceTable, o.Columns.ID)
+	if err != nil {
+		return fmt.Errorf("read the ids of %s: %w", o.SourceTable, err)
+	}
+	r.q = buildQueries(r.d, o, mixed)
 	if r.target, err = readTarget(ctx, r.tx); err != nil {
 		return err
 	}

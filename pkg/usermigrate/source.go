@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // checkSchema fails with ErrNoSchema unless dhmig's tables exist.
@@ -55,14 +56,26 @@ type queries struct {
 	all      string // every row in id order, for an empty dhmig_user_map
 }
 
-func buildQueries(d database.Dialect, o *Options) queries {
+func buildQueries(d database.Dialect, o *Options, mixedIDs bool) queries {
 	q := d.QuoteIdent
 	c := o.Columns
 	src := q(o.SourceTable)
 	id := `CAST(s.` + q(c.ID) + ` AS TEXT)`
-	cols := `SELECT ` + id + `, s.` + q(c.Email) + `, s.` + q(c.Username) + `, s.` + q(c.PasswordHash) +
-		`, s.` + q(c.CreatedAt) + `, s.` + q(c.IsActive) + ` FROM ` + src + ` s`
+	text := func(col string) string { return `CAST(s.` + q(col) + ` AS TEXT)` }
+	// COALESCE(x, NULL) is x without the column's declared type: go-sqlite3
+	// would otherwise reinterpret values by it (text in a TIMESTAMP column,
+	// 2 in a BOOLEAN one), and one documented reading (row.go) applies
+	// whatever the legacy table declared.
+	raw := func(col string) string { return `COALESCE(s.` + q(col) + `, NULL)` }
+	cols := `SELECT ` + id + `, ` + text(c.Email) + `, ` + text(c.Username) + `, ` + text(c.PasswordHash) +
+		`, ` + raw(c.CreatedAt) + `, ` + raw(c.IsActive) + ` FROM ` + src + ` s`
+	// Rows sharing an id must be adjacent for the preflight to see them:
+	// ordering by the column itself does that, and walks its index, unless
+	// its values are of mixed kinds.
 	order := ` ORDER BY s.` + q(c.ID)
+	if mixedIDs {
+		order = ` ORDER BY ` + id
+	}
 	return queries{
 		counts:   `SELECT COUNT(*), COUNT(m.legacy_id) FROM ` + src + ` s LEFT JOIN dhmig_user_map m ON m.legacy_id = ` + id,
 		countAll: `SELECT COUNT(*), 0 FROM ` + src,
@@ -105,7 +118,7 @@ func readTarget(ctx context.Context, q sqlx.QueryerContext) (targetState, error)
 			return t, fmt.Errorf("read auth_users: %w", err)
 		}
 		t.authRows++
-		if t.canonical && (canonEmail(e) != e || canonUsername(u) != u) {
+		if t.canonical && (target.CanonEmail(e) != e || target.CanonUsername(u) != u) {
 			t.canonical = false
 		}
 	}

@@ -3,9 +3,10 @@ package usermigrate
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // Staging tables: temporary tables of the run's own transaction (private to
@@ -48,13 +49,6 @@ func dropStage(ctx context.Context, tx *sqlx.Tx, name string) error {
 	return nil
 }
 
-// canonEmail and canonUsername are the forms conflicts are found on:
-// trimmed, and for emails lowercased whatever --email-case stores (the app
-// looks users up by lowercase email).
-func canonEmail(stored string) string { return strings.ToLower(strings.TrimSpace(stored)) }
-
-func canonUsername(stored string) string { return strings.TrimSpace(stored) }
-
 // stageAuthKeys streams the users already in auth_users into stageAuth with
 // their canonical keys, indexed for the conflict queries.
 func (r *runner) stageAuthKeys(ctx context.Context) error {
@@ -82,7 +76,7 @@ func (r *runner) stageAuthKeys(ctx context.Context) error {
 		if err := rows.Scan(&e, &u); err != nil {
 			return fmt.Errorf("read auth_users: %w", err)
 		}
-		batch = append(batch, []any{canonEmail(e), canonUsername(u)})
+		batch = append(batch, []any{target.CanonEmail(e), target.CanonUsername(u)})
 		return nil
 	}, func() error {
 		err := ins.Insert(ctx, batch)
