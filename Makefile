@@ -20,7 +20,7 @@ DEMO_ROWS ?= 3000
 GORELEASER_VERSION := v2.15.1
 GORELEASER := bin/goreleaser-$(GORELEASER_VERSION)
 
-.PHONY: build test lint demo clean docs release-check release-snapshot
+.PHONY: build test lint demo clean docs release-check release-snapshot fuzz
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/dhmig ./cmd/dhmig
@@ -28,6 +28,19 @@ build:
 
 test:
 	$(GO) test -count=1 -timeout 20m ./...
+
+# The fuzz targets that hold the copy, verify and the rule book's Go and SQL
+# forms to each other on both engines (docs/migrate-users.md). make test
+# replays their corpus in testdata/fuzz/; this explores, FUZZTIME per target,
+# and writes any failing input there as a new corpus entry.
+FUZZTIME ?= 2m
+FUZZ_TARGETS := FuzzRulesAgree FuzzCopyVerify
+
+fuzz:
+	@for f in $(FUZZ_TARGETS); do \
+	  echo "fuzz: $$f for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) . || exit 1; \
+	done
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

@@ -28,14 +28,18 @@ type Options struct {
 	Replace    bool
 }
 
-// LegacyUser is one generated row.
+// LegacyUser is one generated row. CreatedAt is nil, a time.Time, or a
+// loose value a legacy SQLite table holds (Unix seconds or milliseconds as
+// an integer, text in another writer's form); IsActive is nil, a bool, or
+// a loose value (a word, the integer 2). legacyValues writes each as the
+// engine can hold it.
 type LegacyUser struct {
 	ID           int64
 	Email        *string
 	Username     *string
 	PasswordHash *string
-	CreatedAt    *time.Time
-	IsActive     *bool
+	CreatedAt    any
+	IsActive     any
 }
 
 // DirtyKinds names each kind of dirty row, in the order they are dealt.
@@ -45,6 +49,10 @@ var DirtyKinds = []string{
 	"hash_2x", "hash_truncated_bcrypt", "hash_django_pbkdf2", "hash_django_argon2", "hash_django_bcrypt_sha256",
 	"hash_werkzeug_pbkdf2", "hash_werkzeug_scrypt", "hash_argon2id", "hash_hex_md5", "hash_hex_sha1", "hash_hex_sha256",
 	"null_created_at", "null_is_active", "sql_text",
+	"tab_wrapped_email", "nbsp_wrapped_email", "vt_ff_wrapped_email", "crlf_username", "zero_width_username",
+	"non_ascii_case_email", "control_username", "hash_trailing_newline",
+	"created_at_unix_seconds", "created_at_unix_millis", "created_at_iso_zone", "created_at_implausible",
+	"is_active_words", "is_active_two",
 }
 
 // hashPool is a few real bcrypt hashes (cost 4), reused so that a million
@@ -81,7 +89,7 @@ func (g *generator) clean(id int64) LegacyUser {
 	name := fmt.Sprintf("user%07d", id)
 	created := g.base.Add(time.Duration(r.Int64N(int64(700 * 24 * time.Hour)))).Truncate(time.Second)
 	active := r.Float64() < 0.8
-	u := LegacyUser{ID: id, Email: &email, Username: &name, CreatedAt: &created, IsActive: &active}
+	u := LegacyUser{ID: id, Email: &email, Username: &name, CreatedAt: created, IsActive: active}
 	if r.Float64() >= g.o.NullHashShare {
 		h := g.pool[r.IntN(len(g.pool))]
 		u.PasswordHash = &h
@@ -154,6 +162,34 @@ func (g *generator) row(id int64, dirtySeq *int) LegacyUser {
 	case "sql_text":
 		u.Email = sp(fmt.Sprintf("robert.drop+table--%d@example.com", id)) // SQL comment, valid for the app
 		u.Username = sp(fmt.Sprintf(`Robert'); DROP TABLE legacy_users;-- %d`, id))
+	case "tab_wrapped_email": // migrated trimmed
+		u.Email = sp("\t" + *u.Email + "\n")
+	case "nbsp_wrapped_email":
+		u.Email = sp("\u00a0" + strings.ToUpper(*u.Email) + "\u00a0")
+	case "vt_ff_wrapped_email":
+		u.Email = sp("\v" + *u.Email + "\f")
+	case "crlf_username":
+		u.Username = sp("\r\n" + *u.Username + "\r\n")
+	case "zero_width_username":
+		u.Username = sp("\ufeff" + *u.Username + "\u200b")
+	case "non_ascii_case_email": // İ is no ASCII letter: INVALID_EMAIL
+		u.Email = sp(fmt.Sprintf("İSTANBUL%d@example.com", id))
+	case "control_username": // INVALID_USERNAME
+		u.Username = sp(fmt.Sprintf("user\x1b[31m%d", id))
+	case "hash_trailing_newline": // a bcrypt hash with a stray blank is malformed
+		u.PasswordHash = sp(good + "\n")
+	case "created_at_unix_seconds":
+		u.CreatedAt = u.CreatedAt.(time.Time).Unix()
+	case "created_at_unix_millis":
+		u.CreatedAt = u.CreatedAt.(time.Time).UnixMilli()
+	case "created_at_iso_zone":
+		u.CreatedAt = u.CreatedAt.(time.Time).In(time.FixedZone("", 2*3600)).Format(time.RFC3339)
+	case "created_at_implausible": // INVALID_CREATED_AT
+		u.CreatedAt = time.Date(55840, 1, 1, 0, 0, 0, 0, time.UTC)
+	case "is_active_words":
+		u.IsActive = map[bool]string{true: "yes", false: "no"}[u.IsActive.(bool)]
+	case "is_active_two": // INVALID_IS_ACTIVE where the engine can hold it
+		u.IsActive = int64(2)
 	}
 	return u
 }
@@ -206,13 +242,7 @@ func Generate(ctx context.Context, db *database.DB, o Options) (int, error) {
 	batch := make([][]any, 0, batchRows)
 	for i := 1; i <= o.Rows; i++ {
 		u := g.row(int64(i), &seq)
-		var created, active any
-		if u.CreatedAt != nil {
-			created = db.Dialect.Timestamp(*u.CreatedAt)
-		}
-		if u.IsActive != nil {
-			active = db.Dialect.Bool(*u.IsActive)
-		}
+		created, active := legacyValues(db.Dialect, u)
 		batch = append(batch, []any{u.ID, u.Email, u.Username, u.PasswordHash, created, active})
 		if len(batch) == batchRows || i == o.Rows {
 			if err := ins.Insert(ctx, batch); err != nil {
@@ -225,4 +255,49 @@ func Generate(ctx context.Context, db *database.DB, o Options) (int, error) {
 		}
 	}
 	return o.Rows, tx.Commit()
+}
+
+// legacyValues encodes created_at and is_active for the engine. SQLite's
+// columns take the loose values as they are; PostgreSQL's typed columns
+// take what a loose value stands for (a time, a boolean word it parses
+// itself), and NULL for the integer 2, which no boolean column holds.
+func legacyValues(d database.Dialect, u LegacyUser) (created, active any) {
+	sqlite := d.Kind() == database.SQLite
+	switch v := u.CreatedAt.(type) {
+	case time.Time:
+		if y := v.Year(); y > 9999 && sqlite {
+			created = v.UnixMilli() * 1000 // far past the years SQLite text holds: a number
+		} else {
+			created = d.Timestamp(v)
+		}
+	case int64:
+		created = v
+		if !sqlite {
+			created = d.Timestamp(unixAny(v))
+		}
+	case string:
+		created = v
+		if t, err := time.Parse(time.RFC3339, v); err == nil && !sqlite {
+			created = d.Timestamp(t)
+		}
+	}
+	switch v := u.IsActive.(type) {
+	case bool:
+		active = d.Bool(v)
+	case string:
+		active = v
+	case int64:
+		if sqlite {
+			active = v
+		}
+	}
+	return created, active
+}
+
+// unixAny reads seconds, or milliseconds past 10^12, as dhmig does.
+func unixAny(v int64) time.Time {
+	if v > 1e12 {
+		return time.UnixMilli(v).UTC()
+	}
+	return time.Unix(v, 0).UTC()
 }

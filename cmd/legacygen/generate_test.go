@@ -85,6 +85,20 @@ func TestGenerateBothEngines(t *testing.T) {
 		if err := db.Get(&sqlText, `SELECT COUNT(*) FROM legacy_users WHERE username LIKE '%DROP TABLE%'`); err != nil || sqlText == 0 {
 			t.Errorf("rows with SQL-looking text = %d, %v", sqlText, err)
 		}
+		var wrapped int
+		if err := db.Get(&wrapped, db.Rebind(`SELECT COUNT(*) FROM legacy_users WHERE email LIKE ?`), "\t%"); err != nil || wrapped == 0 {
+			t.Errorf("rows with a tab-wrapped email = %d, %v", wrapped, err)
+		}
+		if tg.Kind == database.SQLite {
+			// The loose kinds stay loose where the engine can hold them.
+			var intCreated, textActive int
+			if err := db.Get(&intCreated, `SELECT COUNT(*) FROM legacy_users WHERE typeof(created_at) = 'integer'`); err != nil || intCreated == 0 {
+				t.Errorf("rows with an integer created_at = %d, %v", intCreated, err)
+			}
+			if err := db.Get(&textActive, `SELECT COUNT(*) FROM legacy_users WHERE typeof(is_active) = 'text'`); err != nil || textActive == 0 {
+				t.Errorf("rows with a word for is_active = %d, %v", textActive, err)
+			}
+		}
 		o.Replace = true
 		if _, err := Generate(context.Background(), db, o); err != nil {
 			t.Fatalf("--replace: %v", err)

@@ -18,12 +18,15 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+// goldenPath is a golden file in the top-level testdata/golden.
+func goldenPath(name string) string { return filepath.Join("..", "..", "testdata", "golden", name) }
 
-// golden compares got with testdata/name, or rewrites it with -update.
+var update = flag.Bool("update", false, "rewrite the golden files under the top-level testdata/golden/")
+
+// golden compares got with testdata/golden/name (top level), or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	path := goldenPath(name)
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -130,7 +133,7 @@ type junitDoc struct {
 }
 
 func TestVerifyJUnitIsValidXML(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("testdata", "verify.junit.golden"))
+	b, err := os.ReadFile(goldenPath("verify.junit.golden"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +184,7 @@ var (
 )
 
 func TestMetricsPrometheusParsesLineByLine(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("testdata", "metrics.prom.golden"))
+	b, err := os.ReadFile(goldenPath("metrics.prom.golden"))
 	if err != nil {
 		t.Fatal(err)
 	}
