@@ -146,7 +146,7 @@ func (c *Config) readYAML(path string, explicit bool) error {
 	}
 	c.v.SetConfigType("yaml")
 	if err := c.v.ReadConfig(bytes.NewReader(b)); err != nil {
-		return fmt.Errorf("%w: config file %s: %v", ErrInvalid, path, err)
+		return yamlError(path, err)
 	}
 	for _, s := range Settings {
 		if c.v.InConfig(s.Key) {
@@ -155,7 +155,7 @@ func (c *Config) readYAML(path string, explicit bool) error {
 	}
 	for _, k := range c.v.AllKeys() {
 		if _, ok := Lookup(k); !ok {
-			return fmt.Errorf("%w: config file %s: unknown key %q", ErrInvalid, path, k)
+			return unknownKeyError(path, k)
 		}
 	}
 	c.ConfigFile = path
@@ -169,7 +169,7 @@ func (c *Config) readDotEnv(path string, explicit bool) error {
 	}
 	vals, err := godotenv.UnmarshalBytes(b)
 	if err != nil {
-		return fmt.Errorf("%w: env file %s: %v", ErrInvalid, path, err)
+		return dotEnvError(path, b, err)
 	}
 	layer := map[string]any{}
 	for _, s := range Settings {
