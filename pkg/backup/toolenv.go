@@ -11,10 +11,11 @@ import (
 
 // toolEnv is the environment of a PostgreSQL client program. Secrets never
 // go on its command line, where any local user reads them with ps: the
-// password travels in PGPASSWORD, and the other secret parameters (libpq
-// has no variable for sslpassword) in a connection service file of mode
-// 0600 in a private directory, named by PGSERVICEFILE. Call cleanup once
-// the program has exited.
+// password travels in PGPASSWORD, and sslpassword (libpq reads it from no
+// variable) in a connection service file of mode 0600 in a private
+// directory, named by PGSERVICEFILE. An inline sslkey (lib/pq's sslinline)
+// is not passed at all: libpq knows no sslinline. Call cleanup once the
+// program has exited.
 func toolEnv(t database.Target) (env []string, cleanup func(), err error) {
 	cleanup = func() {}
 	drop := map[string]bool{}
@@ -25,7 +26,7 @@ func toolEnv(t database.Target) (env []string, cleanup func(), err error) {
 	}
 	var service []string
 	for k, v := range t.Params {
-		if database.IsSecretParam(t.Params, k) && !strings.EqualFold(k, "password") {
+		if strings.EqualFold(k, "sslpassword") {
 			if strings.ContainsAny(v, "\r\n") {
 				return nil, cleanup, fmt.Errorf("database URL: parameter %s holds a line break, which PostgreSQL's client tools cannot be given", k)
 			}
