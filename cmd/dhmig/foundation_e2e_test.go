@@ -194,7 +194,7 @@ func TestBadInputExitCodes(t *testing.T) {
 		{"unknown scheme", nil, []string{"--database-url", "mysql://u:s3cret@h/x", "schema", "status"}, 2, "accepted forms"},
 		{"empty URL", []string{"DATABASE_URL="}, []string{"schema", "status"}, 2, "empty URL"},
 		{"URL without a path", nil, []string{"--database-url", "postgres://u:s3cret@h", "doctor"}, 2, "no database name"},
-		{"bad port", nil, []string{"--database-url", "postgres://u:s3cret@h:70000/x", "doctor"}, 2, `bad port "70000"`},
+		{"bad port", nil, []string{"--database-url", "postgres://u:s3cret@h:70000/x", "doctor"}, 2, "the port is not a number from 1 to 65535"},
 		{"missing sqlite file", nil, []string{"--database-url", "sqlite:///missing.db", "schema", "up"}, 1, "database file does not exist: missing.db"},
 		{"unknown command", nil, []string{"migrat"}, 2, "unknown command"},
 		{"unknown flag", nil, []string{"schema", "status", "--frobnicate"}, 2, "unknown flag"},

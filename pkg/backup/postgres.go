@@ -74,27 +74,16 @@ func createPostgres(ctx context.Context, db *database.DB, work, id string, m *Ma
 	return finishDBFile(work, name)
 }
 
-// toolEnv is the environment of a PostgreSQL client program: the
-// password travels in PGPASSWORD, never on the command line.
-func toolEnv(t database.Target) []string {
-	env := os.Environ()
-	if t.Password != "" {
-		out := env[:0:0]
-		for _, kv := range env {
-			if !strings.HasPrefix(kv, "PGPASSWORD=") {
-				out = append(out, kv)
-			}
-		}
-		env = append(out, "PGPASSWORD="+t.Password)
-	}
-	return env
-}
-
 // runTool runs a client program and returns its stdout when stdout is nil;
 // a failure carries the tail of its stderr, with any password masked.
 func runTool(ctx context.Context, path string, t database.Target, stdin *os.File, stdout *os.File, args ...string) ([]byte, error) {
+	env, cleanup, err := toolEnv(t)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
 	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Env = toolEnv(t)
+	cmd.Env = env
 	var out, errOut bytes.Buffer
 	if stdin != nil {
 		cmd.Stdin = stdin
@@ -116,9 +105,7 @@ func toolError(name string, t database.Target, err error, stderr string) error {
 	if lines := strings.Split(msg, "\n"); len(lines) > 8 {
 		msg = strings.Join(lines[len(lines)-8:], "\n")
 	}
-	if t.Password != "" {
-		msg = strings.ReplaceAll(msg, t.Password, "***")
-	}
+	msg = toolRedact(msg, t)
 	if msg == "" {
 		return fmt.Errorf("%s: %w", name, err)
 	}

@@ -96,7 +96,12 @@ func restorePostgres(ctx context.Context, t database.Target, m Manifest, src str
 
 	cmd := exec.Command(psql.Path, "--no-psqlrc", "--quiet", "--no-password", "--single-transaction",
 		"--set=ON_ERROR_STOP=1", "--file=-", "--dbname="+t.URLWithoutPassword())
-	cmd.Env = toolEnv(t)
+	env, cleanup, err := toolEnv(t)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	cmd.Env = env
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return err
@@ -140,9 +145,5 @@ func lockTimeoutLiteral(d time.Duration) string {
 }
 
 func tail(s string, t database.Target) string {
-	s = strings.TrimSpace(s)
-	if t.Password != "" {
-		s = strings.ReplaceAll(s, t.Password, "***")
-	}
-	return s
+	return toolRedact(strings.TrimSpace(s), t)
 }

@@ -146,6 +146,7 @@ func openLogFile(path string) (*os.File, error) {
 
 // Close releases what the factory opened.
 func (f *Factory) Close() {
+	f.IO.Flush()
 	if f.logFile != nil {
 		f.logFile.Close()
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 )
 
@@ -101,10 +101,8 @@ func Main(ctx context.Context, args []string, f *Factory) int {
 // redact masks every known secret in a message: the database password and
 // secret settings, whether or not the configuration finished loading.
 func (f *Factory) redact(msg string) string {
-	if f.cfg != nil {
-		for _, s := range f.cfg.Secrets() {
-			msg = strings.ReplaceAll(msg, s, "***")
-		}
+	if f.cfg == nil {
+		return msg
 	}
-	return msg
+	return database.Redact(msg, f.cfg.Secrets()...)
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 )
@@ -144,7 +146,7 @@ func (c *Config) readYAML(path string, explicit bool) error {
 	}
 	c.v.SetConfigType("yaml")
 	if err := c.v.ReadConfig(bytes.NewReader(b)); err != nil {
-		return fmt.Errorf("%w: config file %s: %v", ErrInvalid, path, err)
+		return yamlError(path, err)
 	}
 	for _, s := range Settings {
 		if c.v.InConfig(s.Key) {
@@ -153,7 +155,7 @@ func (c *Config) readYAML(path string, explicit bool) error {
 	}
 	for _, k := range c.v.AllKeys() {
 		if _, ok := Lookup(k); !ok {
-			return fmt.Errorf("%w: config file %s: unknown key %q", ErrInvalid, path, k)
+			return unknownKeyError(path, k)
 		}
 	}
 	c.ConfigFile = path
@@ -167,7 +169,7 @@ func (c *Config) readDotEnv(path string, explicit bool) error {
 	}
 	vals, err := godotenv.UnmarshalBytes(b)
 	if err != nil {
-		return fmt.Errorf("%w: env file %s: %v", ErrInvalid, path, err)
+		return dotEnvError(path, b, err)
 	}
 	layer := map[string]any{}
 	for _, s := range Settings {
@@ -255,23 +257,32 @@ func (c *Config) Effective() []Entry {
 		case s.Secret && val != "":
 			val = "***"
 		case s.URL:
-			val = RedactURL(val)
+			val = database.RedactURL(val)
 		}
 		out = append(out, Entry{Key: s.Key, Value: val, Source: c.Source(s.Key).String()})
 	}
 	return out
 }
 
-// Secrets are the values that must never be printed: passwords in the
-// database URL and secret settings. The CLI masks them in every error.
+// Secrets are the values that must never be printed: the database URL's
+// password and secret parameters, even when the URL does not parse, and
+// the secret settings. The CLI masks them in every message.
 func (c *Config) Secrets() []string {
-	var out []string
-	if t, err := ParseDatabaseURL(c.DatabaseURL()); err == nil && t.Password != "" {
-		out = append(out, t.Password)
+	all := database.URLSecrets(c.DatabaseURL())
+	if t, err := ParseDatabaseURL(c.DatabaseURL()); err == nil {
+		all = append(all, t.Secrets()...)
 	}
 	for _, s := range Settings {
 		if v := c.Get(s.Key); s.Secret && v != "" {
-			out = append(out, v)
+			all = append(all, v)
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range all {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
 		}
 	}
 	return out

@@ -20,8 +20,11 @@ const AcceptedURLForms = "accepted forms: sqlite:///relative/path.db, sqlite:///
 	"file:path.db, a path ending in .db/.sqlite/.sqlite3, postgres://user:pass@host:5432/db, " +
 	"postgresql://…, postgresql+psycopg2://… (any postgresql+driver://)"
 
-func urlError(raw, format string, args ...any) error {
-	return fmt.Errorf("%w: database URL %q: %s (%s)", ErrInvalid, RedactURL(raw), fmt.Sprintf(format, args...), AcceptedURLForms)
+// urlError names the problem and the accepted forms, never the URL nor a
+// piece of it: a password with a raw #, ? or / lands in whatever part the
+// parser complains about (host, port, path).
+func urlError(problem string) error {
+	return fmt.Errorf("%w: database URL: %s (%s)", ErrInvalid, problem, AcceptedURLForms)
 }
 
 // ParseDatabaseURL turns any accepted database URL into a database.Target.
@@ -29,29 +32,29 @@ func urlError(raw, format string, args ...any) error {
 func ParseDatabaseURL(raw string) (database.Target, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return database.Target{}, urlError(raw, "empty URL")
+		return database.Target{}, urlError("empty URL")
 	}
 	lower := strings.ToLower(s)
 	switch {
 	case strings.HasPrefix(lower, "sqlite:"):
-		return sqliteTarget(raw, sqlitePathFromURL(s[len("sqlite:"):]))
+		return sqliteTarget(sqlitePathFromURL(s[len("sqlite:"):]))
 	case strings.HasPrefix(lower, "file:"):
 		p := s[len("file:"):]
 		if i := strings.IndexByte(p, '?'); i >= 0 {
 			p = p[:i]
 		}
 		p = strings.TrimPrefix(p, "//")
-		return sqliteTarget(raw, p)
+		return sqliteTarget(p)
 	case strings.HasPrefix(lower, "postgres://"), strings.HasPrefix(lower, "postgresql://"),
 		strings.HasPrefix(lower, "postgresql+"):
-		return postgresTarget(raw, s)
+		return postgresTarget(s)
 	case !strings.Contains(s, "://") && hasSQLiteExt(s):
-		return sqliteTarget(raw, s)
+		return sqliteTarget(s)
 	}
 	if i := strings.Index(s, "://"); i > 0 {
-		return database.Target{}, urlError(raw, "unknown scheme %q", s[:i])
+		return database.Target{}, urlError("unknown scheme")
 	}
-	return database.Target{}, urlError(raw, "not a URL nor a path ending in .db, .sqlite or .sqlite3")
+	return database.Target{}, urlError("not a URL nor a path ending in .db, .sqlite or .sqlite3")
 }
 
 func hasSQLiteExt(p string) bool {
@@ -78,39 +81,36 @@ func sqlitePathFromURL(rest string) string {
 	return rest
 }
 
-func sqliteTarget(raw, p string) (database.Target, error) {
+func sqliteTarget(p string) (database.Target, error) {
 	if p == "" {
-		return database.Target{}, urlError(raw, "no file path")
+		return database.Target{}, urlError("no file path")
 	}
 	if p == ":memory:" || strings.HasPrefix(p, ":memory:") {
-		return database.Target{}, urlError(raw, "an in-memory database cannot be migrated")
+		return database.Target{}, urlError("an in-memory database cannot be migrated")
 	}
 	clean := filepath.Clean(p)
 	return database.Target{Kind: database.SQLite, Path: clean}, nil
 }
 
-func postgresTarget(raw, s string) (database.Target, error) {
+func postgresTarget(s string) (database.Target, error) {
 	i := strings.Index(s, "://")
 	if i < 0 {
-		return database.Target{}, urlError(raw, "missing //host")
+		return database.Target{}, urlError("missing //host")
 	}
 	scheme := strings.ToLower(s[:i])
 	if scheme != "postgres" && scheme != "postgresql" && !strings.HasPrefix(scheme, "postgresql+") {
-		return database.Target{}, urlError(raw, "unknown scheme %q", scheme)
+		return database.Target{}, urlError("unknown scheme")
 	}
 	u, err := url.Parse("postgres" + s[i:])
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return database.Target{}, urlError(raw, "%s", redactSecretIn(err.Error(), s))
+		// url.Parse quotes the part it rejects, which may be a password's.
+		return database.Target{}, urlError("it cannot be parsed; percent-encode any of : / ? # @ % [ ] in the user name or password (# as %23, ? as %3F, / as %2F)")
 	}
 	t := database.Target{Kind: database.Postgres, Host: u.Hostname(), Port: 5432}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return database.Target{}, urlError(raw, "bad port %q", p)
+			return database.Target{}, urlError("the port is not a number from 1 to 65535; percent-encode any of : / ? # @ in the password")
 		}
 		t.Port = n
 	}
@@ -120,7 +120,7 @@ func postgresTarget(raw, s string) (database.Target, error) {
 	}
 	t.Name = strings.TrimPrefix(u.Path, "/")
 	if t.Name == "" {
-		return database.Target{}, urlError(raw, "no database name in the path")
+		return database.Target{}, urlError("no database name in the path")
 	}
 	if t.Host == "" {
 		t.Host = "localhost"
@@ -132,39 +132,4 @@ func postgresTarget(raw, s string) (database.Target, error) {
 		}
 	}
 	return t, nil
-}
-
-// RedactURL hides the password of any URL-looking string as ***. Strings it
-// cannot parse come back with everything between "://" and "@" masked.
-func RedactURL(raw string) string {
-	i := strings.Index(raw, "://")
-	if i < 0 {
-		return raw
-	}
-	rest := raw[i+3:]
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return raw
-	}
-	userinfo := rest[:at]
-	if c := strings.IndexByte(userinfo, ':'); c >= 0 {
-		userinfo = userinfo[:c] + ":***"
-	}
-	return raw[:i+3] + userinfo + rest[at:]
-}
-
-func redactSecretIn(msg, raw string) string {
-	u := RedactURL(raw)
-	if u == raw {
-		return msg
-	}
-	i := strings.Index(raw, "://")
-	rest := raw[i+3:]
-	at := strings.LastIndex(rest, "@")
-	if c := strings.IndexByte(rest[:at], ':'); c >= 0 {
-		if pw := rest[c+1 : at]; pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "***")
-		}
-	}
-	return msg
 }

@@ -61,15 +61,15 @@ func TestParseDatabaseURLErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", "empty URL"},
 		{"   ", "empty URL"},
-		{"mysql://u:s3cret@h/x", `unknown scheme "mysql"`},
+		{"mysql://u:s3cret@h/x", "unknown scheme"},
 		{"sqlite://", "no file path"},
 		{"sqlite:///", "no file path"},
 		{"sqlite://host/x.db", "no file path"},
 		{"sqlite:///:memory:", "in-memory"},
 		{"postgres://u:s3cret@h", "no database name"},
 		{"postgres://u:s3cret@h/", "no database name"},
-		{"postgres://u:s3cret@h:99999/x", `bad port "99999"`},
-		{"postgres://u:s3cret@h:0/x", `bad port "0"`},
+		{"postgres://u:s3cret@h:99999/x", "port is not a number from 1 to 65535"},
+		{"postgres://u:s3cret@h:0/x", "port is not a number from 1 to 65535"},
 		{"postgres://u:s3cret@h:abc/x", "s3cret"}, // url.Parse's complaint must be redacted
 		{"notes.txt", "not a URL"},
 	}
@@ -102,16 +102,34 @@ func TestParseDatabaseURLErrors(t *testing.T) {
 	}
 }
 
-func TestRedactURL(t *testing.T) {
-	tests := map[string]string{
-		"postgres://u:pw@h/x":              "postgres://u:***@h/x",
-		"postgres://u@h/x":                 "postgres://u@h/x",
-		"postgresql+psycopg2://a:b:c@h/db": "postgresql+psycopg2://a:***@h/db",
-		"sqlite:///x.db":                   "sqlite:///x.db",
-	}
-	for in, want := range tests {
-		if got := RedactURL(in); got != want {
-			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
-		}
+// A URL the parser rejects must not come back, even in part: a raw #, ? or
+// / in a password splits it where the password's bytes land in the host,
+// the port or the path.
+func TestURLErrorsQuoteNoFragment(t *testing.T) {
+	for _, in := range []string{
+		"postgres://u:Hunter2xyz#tail@host/db",
+		"postgres://u:Hunter2xyz?tail@host/db",
+		"postgres://u:Hunter2xyz/tail@host/db",
+		"postgres://u:Hunter2xyz@host:Hunter2xyz/db",
+		"postgresql+psycopg2://Hunter2xyz@/db",
+		"postgres://u:Hunter2xyz%zz@host/db",
+		"Hunter2xyz://u@h/db",
+		"sqlite://Hunter2xyz/x.db",
+	} {
+		t.Run(in, func(t *testing.T) {
+			_, err := ParseDatabaseURL(in)
+			if err == nil {
+				t.Skip("accepted") // some of these are valid URLs; the point is the errors
+			}
+			msg := err.Error()
+			for _, frag := range []string{"Hunter", "2xyz", "tail"} {
+				if strings.Contains(msg, frag) {
+					t.Errorf("error quotes the URL (%q): %s", frag, msg)
+				}
+			}
+			if !strings.Contains(msg, "accepted forms") || !errors.Is(err, ErrInvalid) {
+				t.Errorf("error does not name the accepted forms or is not ErrInvalid: %s", msg)
+			}
+		})
 	}
 }

@@ -63,13 +63,13 @@ func Open(ctx context.Context, t Target, o OpenOptions) (*DB, error) {
 	}
 	db, err := sqlx.Open(d.DriverName(), dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %s", t.Redacted(), redact(err.Error(), t.Password))
+		return nil, fmt.Errorf("open %s: %s", t.Redacted(), Redact(err.Error(), t.Secrets()...))
 	}
 	pctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		msg := redact(err.Error(), t.Password)
+		msg := Redact(err.Error(), t.Secrets()...)
 		if pctx.Err() != nil && ctx.Err() == nil {
 			msg = fmt.Sprintf("no answer within %s (--connect-timeout): %s", o.ConnectTimeout, msg)
 		}
@@ -111,15 +111,16 @@ func postgresDSN(t Target, o OpenOptions) string {
 	if _, ok := t.Params["sslmode"]; !ok {
 		extra["sslmode"] = "prefer" // libpq's and psycopg2's default
 	}
-	return t.url(withPassword, extra)
-}
-
-// redact hides a secret inside a message.
-func redact(msg, secret string) string {
-	if secret == "" {
-		return msg
+	// lib/pq has no sslpassword and would send any parameter it does not
+	// know to the server as a run-time setting, so it stays behind.
+	lt := t
+	lt.Params = map[string]string{}
+	for k, v := range t.Params {
+		if !strings.EqualFold(k, "sslpassword") {
+			lt.Params[k] = v
+		}
 	}
-	return strings.ReplaceAll(msg, secret, "***")
+	return lt.url(withPassword, extra)
 }
 
 // BeginOnConn begins a transaction on a connection taken for it and returns

@@ -53,8 +53,9 @@ func (t Target) Identity() string {
 	return fmt.Sprintf("%s:%d/%s", t.Host, t.Port, t.Name)
 }
 
-// URLWithoutPassword is a libpq connection URI for tools such as pg_dump;
-// the password must travel separately (PGPASSWORD).
+// URLWithoutPassword is a libpq connection URI for tools such as pg_dump,
+// without the password and the secret parameters: those travel separately
+// (ToolEnv), never on a command line.
 func (t Target) URLWithoutPassword() string { return t.url(omitPassword, nil) }
 
 // URL is the full URL, password included, for handing the database to a
@@ -86,17 +87,36 @@ func (t Target) url(pw passwordMode, extra map[string]string) string {
 	default:
 		u.User = url.User(t.User)
 	}
-	q := url.Values{}
-	for k, v := range t.Params {
-		q.Set(k, v)
-	}
-	for k, v := range extra {
-		q.Set(k, v)
-	}
-	u.RawQuery = q.Encode() // sorted by key: stable output
+	u.RawQuery = t.query(pw, extra)
 	s := u.String()
 	if pw == maskPassword && t.Password != "" {
-		s = strings.Replace(s, ":xxx@", ":***@", 1)
+		s = strings.Replace(s, ":xxx@", ":"+Mask+"@", 1)
 	}
 	return s
+}
+
+// query renders the parameters sorted by key (stable output), with secret
+// parameters masked or left out as pw says.
+func (t Target) query(pw passwordMode, extra map[string]string) string {
+	all := map[string]string{}
+	for k, v := range t.Params {
+		all[k] = v
+	}
+	for k, v := range extra {
+		all[k] = v
+	}
+	var parts []string
+	for _, k := range sortedKeys(all) {
+		v := url.QueryEscape(all[k])
+		if IsSecretParam(all, k) {
+			switch pw {
+			case omitPassword:
+				continue
+			case maskPassword:
+				v = Mask
+			}
+		}
+		parts = append(parts, url.QueryEscape(k)+"="+v)
+	}
+	return strings.Join(parts, "&")
 }

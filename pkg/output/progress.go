@@ -1,6 +1,7 @@
 package output
 
 import (
+	"io"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -30,7 +31,7 @@ func NewProgress(s *IOStreams, enabled bool, total int64, label string) Progress
 		return noProgress{}
 	}
 	return barProgress{bar: progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(s.ErrOut),
+		progressbar.OptionSetWriter(s.rawErr()),
 		progressbar.OptionSetDescription(label),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
@@ -38,4 +39,11 @@ func NewProgress(s *IOStreams, enabled bool, total int64, label string) Progress
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)}
+}
+
+func (s *IOStreams) rawErr() io.Writer {
+	if s.rawErrOut != nil {
+		return s.rawErrOut
+	}
+	return s.ErrOut
 }

@@ -30,8 +30,13 @@ func WriteTable(w io.Writer, header []string, rows [][]string) error {
 		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
 		tablewriter.WithTrimSpace(tw.On),
 	)
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
+	// Escaped before rendering, so that columns line up around the escapes.
+	t.Header(escapeAll(header))
+	safe := make([][]string, len(rows))
+	for i, r := range rows {
+		safe[i] = escapeAll(r)
+	}
+	if err := t.Bulk(safe); err != nil {
 		return err
 	}
 	if err := t.Render(); err != nil {
@@ -43,4 +48,12 @@ func WriteTable(w io.Writer, header []string, rows [][]string) error {
 	}
 	_, err := io.WriteString(w, strings.Join(lines, "\n")+"\n")
 	return err
+}
+
+func escapeAll(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = Escape(c)
+	}
+	return out
 }
