@@ -126,13 +126,15 @@ func TestJWTConfigErrorsE2E(t *testing.T) {
 	if !strings.Contains(r.Stderr, "user-id") {
 		t.Errorf("missing --user-id:\n%s", r)
 	}
-	// The guide's placeholder secret still signs (that is what the app would
-	// do) but with a warning, and the secret is not echoed.
-	guide := "your_super_secret_jwt_key_change_this_in_production"
-	r = runDhmig(t, dir, []string{"JWT_SECRET_KEY=" + guide}, "jwt", "issue", "--user-id", "u")
-	mustCode(t, r, 0)
-	if !strings.Contains(r.Stderr, "placeholder") || strings.Contains(r.Stdout+r.Stderr, guide) {
-		t.Errorf("placeholder secret:\n%s", r)
+	// A secret config check rates an error signs nothing: exit 2, no token,
+	// the secret not echoed (issue 16 #11).
+	for _, weak := range []string{"your_super_secret_jwt_key_change_this_in_production",
+		strings.Repeat("Password1", 4), "qwertyuiopasdfghjklzxcvbnmqwertyuiop"} {
+		r = runDhmig(t, dir, []string{"JWT_SECRET_KEY=" + weak}, "jwt", "issue", "--user-id", "u")
+		mustCode(t, r, 2)
+		if r.Stdout != "" || !strings.Contains(r.Stderr, "JWT_SECRET_KEY") || strings.Contains(r.Stdout+r.Stderr, weak) {
+			t.Errorf("weak secret %.12s…:\n%s", weak, r)
+		}
 	}
 }
 
