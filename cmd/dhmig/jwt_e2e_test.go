@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -103,9 +104,42 @@ func TestJWTIssueVerifyE2E(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v = jwtVerifyJSON(t, dir, env, expired, 3)
+	v = jwtVerifyJSON(t, dir, env, expired, 6)
 	if v.Status != "expired" || v.Valid || !v.SignatureVerified {
 		t.Fatalf("expired = %+v", v)
+	}
+
+	// Signed with the right secret, claims PyJWT rejects: invalid, exit 7,
+	// never "forged" (issue 16 #12).
+	signed := func(header map[string]any, claims jwt.MapClaims) string {
+		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+		for h, val := range header {
+			tok.Header[h] = val
+		}
+		s, err := tok.SignedString([]byte(e2eSecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	soon := time.Now().Add(time.Hour).Unix()
+	for name, tok := range map[string]string{
+		"string exp":  signed(nil, jwt.MapClaims{"sub": "u", "type": "access", "exp": fmt.Sprint(soon)}),
+		"numeric sub": signed(nil, jwt.MapClaims{"sub": 42, "type": "access", "exp": soon}),
+		"crit header": signed(map[string]any{"crit": []string{"b64"}}, jwt.MapClaims{"sub": "u", "type": "access", "exp": soon}),
+	} {
+		r := runDhmig(t, dir, env, "jwt", "verify", tok)
+		mustCode(t, r, 7)
+		if !strings.Contains(r.Stdout, "status     invalid") || strings.Contains(r.Stdout+r.Stderr, "forged") ||
+			!strings.Contains(r.Stderr, "invalid claim") {
+			t.Errorf("%s:\n%s", name, r)
+		}
+	}
+	// exp=1e300: PyJWT accepts it; the table shows no nonsense date.
+	r = runDhmig(t, dir, env, "jwt", "verify", signed(nil, jwt.MapClaims{"sub": "u", "type": "access", "exp": 1e300}))
+	mustCode(t, r, 0)
+	if !strings.Contains(r.Stdout, "exp        after the year 9999 (exp 1e+300)") {
+		t.Errorf("exp 1e300:\n%s", r)
 	}
 }
 
