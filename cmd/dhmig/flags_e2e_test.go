@@ -20,7 +20,6 @@ func TestBadFlagsRefusedBeforeConnecting(t *testing.T) {
 		{[]string{"migrate-users", "--execute", "--source-table", "legacy users"}, "--source-table"},
 		{[]string{"migrate", "--source-table", "a;b"}, "--source-table"},
 		{[]string{"migrate-users", "--map-column", "email=mail;drop"}, "--map-column"},
-		{[]string{"migrate-users", "--rejects", dir + "/no/such/dir/rejects.ndjson"}, "--rejects"},
 		{[]string{"migrate-users", "--bcrypt-cost", "3"}, "--bcrypt-cost"},
 		{[]string{"migrate-users", "--on-conflict", "merge"}, "--on-conflict"},
 		{[]string{"migrate", "--backup-max-age", "-1h"}, "--backup-max-age"},

@@ -19,8 +19,9 @@ func identFlag(flag, value string) error {
 	return nil
 }
 
-// outputFileFlag checks a flag naming a file dhmig will write: its
-// directory must exist, so that a typo does not surface after the work.
+// outputFileFlag checks a flag naming a file dhmig will write and whose
+// directory it does not create (--rejects does): the directory must exist,
+// so that a typo does not surface after the work.
 func outputFileFlag(flag, path string) error {
 	if path == "" {
 		return nil

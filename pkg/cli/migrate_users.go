@@ -143,9 +143,6 @@ func (o *userCopyFlags) validate() (usermigrate.Options, error) {
 	if opts.Columns, err = usermigrate.ParseColumnMap(o.mapColumns); err != nil {
 		return opts, usageErrorf("--map-column: %v", err)
 	}
-	if err := outputFileFlag("--rejects", o.rejects); err != nil {
-		return opts, err
-	}
 	return opts, nil
 }
 
