@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -103,9 +104,42 @@ func TestJWTIssueVerifyE2E(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v = jwtVerifyJSON(t, dir, env, expired, 3)
+	v = jwtVerifyJSON(t, dir, env, expired, 6)
 	if v.Status != "expired" || v.Valid || !v.SignatureVerified {
 		t.Fatalf("expired = %+v", v)
+	}
+
+	// Signed with the right secret, claims PyJWT rejects: invalid, exit 7,
+	// never "forged" (issue 16 #12).
+	signed := func(header map[string]any, claims jwt.MapClaims) string {
+		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+		for h, val := range header {
+			tok.Header[h] = val
+		}
+		s, err := tok.SignedString([]byte(e2eSecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	soon := time.Now().Add(time.Hour).Unix()
+	for name, tok := range map[string]string{
+		"string exp":  signed(nil, jwt.MapClaims{"sub": "u", "type": "access", "exp": fmt.Sprint(soon)}),
+		"numeric sub": signed(nil, jwt.MapClaims{"sub": 42, "type": "access", "exp": soon}),
+		"crit header": signed(map[string]any{"crit": []string{"b64"}}, jwt.MapClaims{"sub": "u", "type": "access", "exp": soon}),
+	} {
+		r := runDhmig(t, dir, env, "jwt", "verify", tok)
+		mustCode(t, r, 7)
+		if !strings.Contains(r.Stdout, "status     invalid") || strings.Contains(r.Stdout+r.Stderr, "forged") ||
+			!strings.Contains(r.Stderr, "invalid claim") {
+			t.Errorf("%s:\n%s", name, r)
+		}
+	}
+	// exp=1e300: PyJWT accepts it; the table shows no nonsense date.
+	r = runDhmig(t, dir, env, "jwt", "verify", signed(nil, jwt.MapClaims{"sub": "u", "type": "access", "exp": 1e300}))
+	mustCode(t, r, 0)
+	if !strings.Contains(r.Stdout, "exp        after the year 9999 (exp 1e+300)") {
+		t.Errorf("exp 1e300:\n%s", r)
 	}
 }
 
@@ -126,13 +160,15 @@ func TestJWTConfigErrorsE2E(t *testing.T) {
 	if !strings.Contains(r.Stderr, "user-id") {
 		t.Errorf("missing --user-id:\n%s", r)
 	}
-	// The guide's placeholder secret still signs (that is what the app would
-	// do) but with a warning, and the secret is not echoed.
-	guide := "your_super_secret_jwt_key_change_this_in_production"
-	r = runDhmig(t, dir, []string{"JWT_SECRET_KEY=" + guide}, "jwt", "issue", "--user-id", "u")
-	mustCode(t, r, 0)
-	if !strings.Contains(r.Stderr, "placeholder") || strings.Contains(r.Stdout+r.Stderr, guide) {
-		t.Errorf("placeholder secret:\n%s", r)
+	// A secret config check rates an error signs nothing: exit 2, no token,
+	// the secret not echoed (issue 16 #11).
+	for _, weak := range []string{"your_super_secret_jwt_key_change_this_in_production",
+		strings.Repeat("Password1", 4), "qwertyuiopasdfghjklzxcvbnmqwertyuiop"} {
+		r = runDhmig(t, dir, []string{"JWT_SECRET_KEY=" + weak}, "jwt", "issue", "--user-id", "u")
+		mustCode(t, r, 2)
+		if r.Stdout != "" || !strings.Contains(r.Stderr, "JWT_SECRET_KEY") || strings.Contains(r.Stdout+r.Stderr, weak) {
+			t.Errorf("weak secret %.12s…:\n%s", weak, r)
+		}
 	}
 }
 

@@ -203,7 +203,7 @@ func TestMigrateUsersE2EErrors(t *testing.T) {
 		{[]string{"migrate-users", "--unsupported-hash", "drop"}, 2, "--unsupported-hash"},
 		{[]string{"migrate-users", "--temp-passwords", "plain"}, 2, "--temp-passwords"},
 		{[]string{"migrate-users", "--map-column", "phone=tel"}, 2, "--map-column"},
-		{[]string{"migrate-users", "--source-table", "x;drop"}, 1, "invalid SQL identifier"},
+		{[]string{"migrate-users", "--source-table", "x;drop"}, 2, "invalid SQL identifier"}, // a bad flag, found before connecting
 	} {
 		r := runDhmig(t, dir, env, tc.args...)
 		mustCode(t, r, tc.code)

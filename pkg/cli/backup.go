@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -57,6 +58,11 @@ Prints the backup id on stdout, so a script can keep it:
 			}
 			if opts.keep < 0 {
 				return usageErrorf("--keep must be 0 (keep everything) or more")
+			}
+			for _, d := range opts.configDirs {
+				if st, err := os.Stat(d); err != nil || !st.IsDir() {
+					return usageErrorf("--config-dir %s is not a directory", d)
+				}
 			}
 			return runBackup(cmd.Context(), f, opts, format)
 		},

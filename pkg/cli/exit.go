@@ -21,6 +21,11 @@ const (
 	ExitVerify      = 3
 	ExitLockHeld    = 4
 	ExitBackupUnfit = 5
+	// ExitTokenExpired and ExitTokenInvalid are jwt verify's: a token
+	// signed with the right key that has expired, or whose claims the app
+	// rejects, apart from one that cannot be trusted at all (exit 3).
+	ExitTokenExpired = 6
+	ExitTokenInvalid = 7
 )
 
 // ExitCode maps an error returned by a command to dhmig's exit code and a
@@ -32,6 +37,10 @@ func ExitCode(err error) (int, string) {
 		return ExitOK, ""
 	case errors.As(err, &ue), errors.Is(err, config.ErrInvalid):
 		return ExitUsage, "usage"
+	case errors.Is(err, token.ErrExpired):
+		return ExitTokenExpired, "token_expired"
+	case errors.Is(err, token.ErrInvalidClaims):
+		return ExitTokenInvalid, "token_invalid"
 	case errors.Is(err, integrity.ErrVerifyFailed), errors.Is(err, usermigrate.ErrRejected), errors.Is(err, token.ErrNotValid):
 		return ExitVerify, "verify_failed"
 	case errors.Is(err, database.ErrLockHeld):

@@ -25,8 +25,9 @@ func newJWTIssueCmd(f *Factory) *cobra.Command {
 		Long: `Print an access token signed like the app's: claims sub (--user-id), email,
 roles, type=access, iat, exp (now + JWT_ACCESS_TOKEN_EXPIRE_MINUTES) and a random
 jti. The token alone goes to stdout (so it can be captured); -o json adds its
-claims. The secret is never printed. A secret that config check rejects is
-used anyway, with a warning: this command shows what the app would do.`,
+claims. The secret is never printed. A secret that config check rates an
+error (missing, a placeholder, too short, or guessable: see config check) is
+refused with exit 2 and nothing is signed.`,
 		Example: `  TOKEN=$(dhmig jwt issue --user-id test-user --email test@example.com --roles user)
   dhmig jwt verify "$TOKEN"`,
 		Args: cobra.NoArgs,
@@ -69,9 +70,11 @@ func runJWTIssue(f *Factory, cfg *config.Config, opts jwtIssueOptions) (token.Is
 	if err != nil {
 		return token.Issued{}, err
 	}
+	// A token signed with a secret config check rejects would teach the
+	// operator that the secret works; refuse it as a configuration error.
 	for _, k := range cfg.CheckApp().Checks {
 		if k.Key == "JWT_SECRET_KEY" && k.Status == config.VerdictError {
-			f.Logger().Warn("JWT_SECRET_KEY " + k.Detail + ": tokens signed with it are not safe")
+			return token.Issued{}, fmt.Errorf("%w: JWT_SECRET_KEY %s (dhmig config check explains; nothing was signed)", config.ErrInvalid, k.Detail)
 		}
 	}
 	is, err := token.Issue(keys, token.IssueOptions{UserID: opts.UserID, Email: opts.Email, Roles: opts.Roles, TTL: ttl})

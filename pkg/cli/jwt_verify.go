@@ -21,10 +21,16 @@ func newJWTVerifyCmd(f *Factory) *cobra.Command {
 print its verdict and claims. TOKEN "-" reads the token from standard input,
 which keeps it out of the shell history and the process list.
 
-Verdicts: valid (exit 0); expired, forged, malformed or invalid (exit 3).
-Forged means the signature does not verify: the token was altered, or signed
-with another key or algorithm. Claims of a forged token are shown but marked
-unverified.`,
+Verdicts and exit codes, checked as the app's PyJWT checks them:
+  valid      0  the signature verifies and the claims are those of an access token
+  forged     3  the signature does not verify: altered, or signed with another key
+                or algorithm; its claims are shown but marked unverified
+  malformed  3  not a JWT at all
+  expired    6  the signature verifies, exp has passed
+  invalid    7  the signature verifies, but a claim or header is one the app
+                rejects: exp, iat or nbf not a number, sub or jti not a string,
+                exp missing, a crit header, a type other than access, no sub,
+                issued in the future`,
 		Example: `  dhmig jwt verify "$TOKEN"
   echo "$TOKEN" | dhmig jwt verify - -o json`,
 		Args: cobra.ExactArgs(1),
@@ -84,7 +90,7 @@ func writeJWTVerify(w io.Writer, v token.Verification) error {
 			[]string{"roles", strings.Join(c.Roles, ",")},
 			[]string{"type", c.Type},
 			[]string{"iat", numericDate(c.IssuedAt)},
-			[]string{"exp", numericDate(c.ExpiresAt)},
+			[]string{"exp", expiry(v)},
 			[]string{"jti", c.ID},
 		)
 	}
@@ -96,4 +102,13 @@ func numericDate(d *jwt.NumericDate) string {
 		return ""
 	}
 	return d.UTC().Format(time.RFC3339)
+}
+
+// expiry shows exp as a date, or in words when no date can show it
+// (exp=1e300 is accepted by the app as never expiring).
+func expiry(v token.Verification) string {
+	if v.Claims.ExpiresAt == nil {
+		return v.Expires
+	}
+	return numericDate(v.Claims.ExpiresAt)
 }

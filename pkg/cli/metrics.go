@@ -51,6 +51,9 @@ line to the migration log (--log-file or MIGRATION_LOG).`,
 			if err != nil {
 				return err
 			}
+			if err := o.validate(); err != nil {
+				return err
+			}
 			logPath := ""
 			if o.log {
 				cfg, err := f.Config()
@@ -96,6 +99,20 @@ line to the migration log (--log-file or MIGRATION_LOG).`,
 	fl.StringVar(&o.textfile, "textfile", "", "also write the Prometheus format to this file, atomically (name it *.prom)")
 	fl.BoolVar(&o.log, "log", false, "append the metrics as one JSON line to the migration log")
 	return cmd
+}
+
+// validate checks the flags before metrics connects.
+func (o *metricsOptions) validate() error {
+	if err := identFlag("--source-table", o.sourceTable); err != nil {
+		return err
+	}
+	if o.textfile == "" {
+		return nil
+	}
+	if !strings.HasSuffix(o.textfile, ".prom") {
+		return usageErrorf("--textfile %s: node_exporter's textfile collector only reads files ending in .prom", o.textfile)
+	}
+	return outputFileFlag("--textfile", o.textfile)
 }
 
 // writeTextfile replaces path atomically: node_exporter never reads a half

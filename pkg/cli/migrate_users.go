@@ -136,6 +136,9 @@ func (o *userCopyFlags) validate() (usermigrate.Options, error) {
 		return opts, usageErrorf("--bcrypt-cost: %v", err)
 	}
 	opts.BcryptCost = o.bcryptCost
+	if err := identFlag("--source-table", o.sourceTable); err != nil {
+		return opts, err
+	}
 	opts.SourceTable = o.sourceTable
 	if opts.Columns, err = usermigrate.ParseColumnMap(o.mapColumns); err != nil {
 		return opts, usageErrorf("--map-column: %v", err)

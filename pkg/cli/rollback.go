@@ -37,8 +37,12 @@ type rollbackResult struct {
 	// Plan is what a backup restore replaces (mode backup).
 	Plan *backup.Plan `json:"plan,omitempty"`
 	// TablesDropped are the tables schema-only drops (mode schema-only).
-	TablesDropped []string      `json:"tables_dropped,omitempty"`
-	SchemaSteps   []schema.Step `json:"schema_steps,omitempty"`
+	TablesDropped []string `json:"tables_dropped,omitempty"`
+	// TablesKept are tables dhmig adopted rather than created: schema-only
+	// keeps them and deletes only the UsersRemoved it migrated into them.
+	TablesKept   []string      `json:"tables_kept,omitempty"`
+	UsersRemoved int64         `json:"users_removed,omitempty"`
+	SchemaSteps  []schema.Step `json:"schema_steps,omitempty"`
 }
 
 // NewRollbackCmd restores a verified backup, or reverts dhmig's schema.
@@ -61,7 +65,8 @@ not itself a rollback safety backup.
 
 --schema-only needs no backup: it reverts dhmig's schema (the auth tables and
 dhmig's bookkeeping, with every row in them), leaving legacy_users and every
-other table untouched.
+other table untouched. An auth table dhmig adopted rather than created is
+kept, with only the users dhmig migrated into it deleted.
 
 Stop the services that use the database first (see docs/rollback.md).`,
 		Args: cobra.NoArgs,
@@ -189,11 +194,14 @@ func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, fo
 	if err != nil {
 		return err
 	}
-	dropped, err := schemaDownPreview(ctx, db, m)
+	dropped, preview, err := schemaDownPreview(ctx, db, m)
 	if err != nil {
 		return err
 	}
 	res = rollbackResult{Database: db.Target.Redacted(), Mode: "schema-only", DryRun: opts.dryRun, TablesDropped: dropped}
+	for _, s := range preview {
+		res.TablesKept, res.UsersRemoved = append(res.TablesKept, s.Kept...), res.UsersRemoved+s.RowsRemoved
+	}
 	if opts.dryRun || len(dropped) == 0 {
 		return writeRollback(f, format, res, opts)
 	}
@@ -229,23 +237,24 @@ func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, fo
 }
 
 // schemaDownPreview reverts the schema inside a transaction that is always
-// rolled back, and reports the tables that went away.
-func schemaDownPreview(ctx context.Context, db *database.DB, m *schema.Migrator) ([]string, error) {
+// rolled back, and reports the tables that went away and the steps taken.
+func schemaDownPreview(ctx context.Context, db *database.DB, m *schema.Migrator) ([]string, []schema.Step, error) {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer tx.Rollback() //nolint:errcheck // always rolled back
 	before, err := db.Dialect.Tables(ctx, tx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := m.Down(ctx, tx, 0); err != nil {
-		return nil, err
+	steps, err := m.Down(ctx, tx, 0)
+	if err != nil {
+		return nil, nil, err
 	}
 	after, err := db.Dialect.Tables(ctx, tx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	gone := []string{}
 	for _, t := range before {
@@ -253,7 +262,7 @@ func schemaDownPreview(ctx context.Context, db *database.DB, m *schema.Migrator)
 			gone = append(gone, t)
 		}
 	}
-	return gone, nil
+	return gone, steps, nil
 }
 
 func writeRestorePlan(w io.Writer, p backup.Plan, opts rollbackOptions) {
@@ -291,6 +300,10 @@ func writeRestorePlan(w io.Writer, p backup.Plan, opts rollbackOptions) {
 func writeSchemaPlan(w io.Writer, res rollbackResult, opts rollbackOptions) {
 	fmt.Fprintf(w, "Schema-only rollback plan for %s\n", res.Database)
 	fmt.Fprintf(w, "  drops:           %s (with every row in them)\n", listOrNone(res.TablesDropped))
+	if len(res.TablesKept) > 0 {
+		fmt.Fprintf(w, "  keeps:           %s (adopted, not created by dhmig; only the %d users dhmig migrated are deleted)\n",
+			strings.Join(res.TablesKept, ", "), res.UsersRemoved)
+	}
 	fmt.Fprintf(w, "  untouched:       legacy_users and every other table\n")
 	if opts.noSafety {
 		fmt.Fprintf(w, "  safety backup:   none (--no-safety-backup)\n")
@@ -328,6 +341,9 @@ func writeRollback(f *Factory, format output.Format, res rollbackResult, opts ro
 		_, err = fmt.Fprintf(w, "rolled back %s to backup %s\n", res.Database, res.Backup)
 	} else {
 		_, err = fmt.Fprintf(w, "dropped %s from %s; legacy_users untouched\n", strings.Join(res.TablesDropped, ", "), res.Database)
+		if err == nil && len(res.TablesKept) > 0 {
+			_, err = fmt.Fprintf(w, "kept the adopted %s; deleted the %d users dhmig had migrated into it\n", strings.Join(res.TablesKept, ", "), res.UsersRemoved)
+		}
 	}
 	return err
 }

@@ -16,7 +16,9 @@ func newSchemaDownCmd(f *Factory) *cobra.Command {
 		Long: `Revert applied schema versions, newest first, each in its own transaction.
 Without --to it drops auth_users, auth_refresh_tokens and dhmig's bookkeeping
 tables with every row in them; other tables, such as legacy_users, are left
-untouched. Asks for confirmation on a terminal; needs --yes otherwise.`,
+untouched. An auth table that existed before dhmig's schema up was adopted,
+not created: it is never dropped, and only the users dhmig migrated into it
+are deleted. Asks for confirmation on a terminal; needs --yes otherwise.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			format, err := f.Format(output.Table, output.JSON)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -88,10 +89,29 @@ func schemaChange(ctx context.Context, f *Factory, db *database.DB, format outpu
 	}
 	verb := map[string]string{"up": "applied", "down": "reverted"}[direction]
 	for _, s := range res.Steps {
-		if _, err := fmt.Fprintf(f.IO.Out, "%s %04d_%s (%d ms)\n", verb, s.Version, s.Name, s.DurationMS); err != nil {
+		if _, err := fmt.Fprintf(f.IO.Out, "%s %04d_%s (%d ms)%s\n", verb, s.Version, s.Name, s.DurationMS, adoptionNote(s)); err != nil {
 			return err
 		}
 	}
 	_, err = fmt.Fprintf(f.IO.Out, "schema is now at version %04d\n", res.Current)
 	return err
+}
+
+// adoptionNote says what a step did with tables dhmig found rather than
+// created; nothing for a schema dhmig created itself.
+func adoptionNote(s schema.Step) string {
+	var notes []string
+	if len(s.Adopted) > 0 {
+		notes = append(notes, "adopted the existing "+strings.Join(s.Adopted, ", ")+" (never dropped by dhmig)")
+	}
+	if s.RowsRemoved > 0 {
+		notes = append(notes, fmt.Sprintf("deleted the %d users dhmig had migrated into an adopted table", s.RowsRemoved))
+	}
+	if len(s.Kept) > 0 {
+		notes = append(notes, "kept the adopted "+strings.Join(s.Kept, ", "))
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(notes, "; ")
 }

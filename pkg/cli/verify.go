@@ -83,11 +83,17 @@ func (o *verifyOptions) integrityOptions(sourceNamed bool) (integrity.Options, e
 	if o.examples < 1 {
 		return integrity.Options{}, usageErrorf("--examples must be at least 1")
 	}
+	if err := identFlag("--source-table", o.sourceTable); err != nil {
+		return integrity.Options{}, err
+	}
 	src := integrity.Source{Table: o.sourceTable, Required: sourceNamed}
 	for _, m := range o.mapColumns {
 		field, col, ok := strings.Cut(m, "=")
 		if !ok || !mapColumnFields[field] || col == "" {
 			return integrity.Options{}, usageErrorf("--map-column %q: want field=column with field one of id, email, username, password_hash, created_at, is_active", m)
+		}
+		if err := identFlag("--map-column "+field, col); err != nil {
+			return integrity.Options{}, err
 		}
 		switch field {
 		case "id":

@@ -2,12 +2,14 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dhafnckmcp/dhmig/pkg/token"
 )
@@ -121,8 +123,19 @@ func (a *appCheck) secret(alg string) {
 		a.add(key, VerdictError, "is %d bytes: at least %d random bytes are required", len(s), MinSecretBytes)
 	case distinctBytes(s) < 8:
 		a.add(key, VerdictError, "is %d bytes of only %d distinct characters: not a random secret", len(s), distinctBytes(s))
+	case !utf8.ValidString(s):
+		a.add(key, VerdictError, "is not UTF-8 text: its strength cannot be estimated; generate one with dhmig config init")
 	default:
-		a.add(key, VerdictOK, "%d bytes (not shown)", len(s))
+		switch g := SecretGuessesLog10(s); {
+		case g < MinSecretGuessesLog10:
+			a.add(key, VerdictError, "is %d bytes but guessable in about 10^%.0f tries (~%.0f bits: repeats, sequences, words or keyboard walks): generate a random one with dhmig config init",
+				len(s), g, g*math.Log2(10))
+		case g < GoodSecretGuessesLog10:
+			a.add(key, VerdictWarning, "is %d bytes with an estimated ~%.0f bits of entropy: at least ~100 bits (a random secret from dhmig config init) is advised",
+				len(s), g*math.Log2(10))
+		default:
+			a.add(key, VerdictOK, "%d bytes (not shown)", len(s))
+		}
 	}
 	if want := hashBytes(alg); len(s) >= MinSecretBytes && len(s) < want {
 		a.add(key, VerdictWarning, "%s should have a secret of at least %d bytes, its hash size (RFC 7518 §3.2)", alg, want)

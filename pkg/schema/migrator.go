@@ -26,6 +26,13 @@ type Step struct {
 	Name       string `json:"name"`
 	Direction  string `json:"direction"`
 	DurationMS int64  `json:"duration_ms"`
+	// Adopted are the existing tables an up step adopted instead of
+	// creating them.
+	Adopted []string `json:"adopted,omitempty"`
+	// Kept are the adopted tables a down step left in place, and
+	// RowsRemoved the users dhmig had migrated into them that it deleted.
+	Kept        []string `json:"kept,omitempty"`
+	RowsRemoved int64    `json:"rows_removed,omitempty"`
 }
 
 // New returns a migrator over the embedded SQL files.
@@ -58,27 +65,57 @@ func (m *Migrator) ensureHistory(ctx context.Context, ex database.Executor) erro
 	return nil
 }
 
+// apply runs mig.Up and records it. A table the file creates that already
+// exists is adopted (its shape checked, recorded in dhmig_adopted_objects)
+// and its statements skipped, so that the file's CREATE TABLE IF NOT EXISTS
+// never passes an application's table off as dhmig's.
 func (m *Migrator) apply(ctx context.Context, ex database.Executor, mig Migration) (Step, error) {
 	start := m.now()
-	if _, err := ex.ExecContext(ctx, mig.Up); err != nil {
-		return Step{}, fmt.Errorf("apply %s: %w", mig.UpFile, err)
+	stmts := parseStatements(mig.Up)
+	skip, adopted, err := m.adopt(ctx, ex, mig, stmts)
+	if err != nil {
+		return Step{}, err
+	}
+	if len(adopted) == 0 {
+		if _, err := ex.ExecContext(ctx, mig.Up); err != nil {
+			return Step{}, fmt.Errorf("apply %s: %w", mig.UpFile, err)
+		}
+	} else {
+		for i, s := range stmts {
+			if skip[i] {
+				continue
+			}
+			if _, err := ex.ExecContext(ctx, s.text); err != nil {
+				return Step{}, fmt.Errorf("apply %s: %w", mig.UpFile, err)
+			}
+		}
 	}
 	d := m.now().Sub(start)
 	if err := m.record(ctx, ex, mig, start, d); err != nil {
 		return Step{}, err
 	}
-	return Step{Version: mig.Version, Name: mig.Name, Direction: "up", DurationMS: d.Milliseconds()}, nil
+	return Step{Version: mig.Version, Name: mig.Name, Direction: "up", DurationMS: d.Milliseconds(), Adopted: adopted}, nil
 }
 
 func (m *Migrator) revert(ctx context.Context, ex database.Executor, mig Migration) (Step, error) {
 	start := m.now()
-	if _, err := ex.ExecContext(ctx, mig.Down); err != nil {
-		return Step{}, fmt.Errorf("revert %s: %w", mig.DownFile, err)
+	step := Step{Version: mig.Version, Name: mig.Name, Direction: "down"}
+	adopted, err := m.Adopted(ctx, ex)
+	if err != nil {
+		return Step{}, err
+	}
+	if len(adopted) == 0 {
+		if _, err := ex.ExecContext(ctx, mig.Down); err != nil {
+			return Step{}, fmt.Errorf("revert %s: %w", mig.DownFile, err)
+		}
+	} else if err := m.revertAdopted(ctx, ex, mig, adopted, &step); err != nil {
+		return Step{}, err
 	}
 	if err := m.forget(ctx, ex, mig.Version); err != nil {
 		return Step{}, err
 	}
-	return Step{Version: mig.Version, Name: mig.Name, Direction: "down", DurationMS: m.now().Sub(start).Milliseconds()}, nil
+	step.DurationMS = m.now().Sub(start).Milliseconds()
+	return step, nil
 }
 
 // nextUp is the first known migration not yet applied, if any.
@@ -200,8 +237,8 @@ func (m *Migrator) downOne(ctx context.Context, ex database.Executor, to int) (*
 			if exists, err := m.historyExists(ctx, ex); err != nil || !exists {
 				return nil, true, err
 			}
-			if _, err := ex.ExecContext(ctx, `DROP TABLE `+HistoryTable); err != nil {
-				return nil, true, fmt.Errorf("drop %s: %w", HistoryTable, err)
+			if err := m.dropHistory(ctx, ex); err != nil {
+				return nil, true, err
 			}
 		}
 		return nil, true, nil
@@ -211,11 +248,23 @@ func (m *Migrator) downOne(ctx context.Context, ex database.Executor, to int) (*
 		return nil, true, err
 	}
 	if n == 1 && to == 0 {
-		if _, err := ex.ExecContext(ctx, `DROP TABLE `+HistoryTable); err != nil {
-			return nil, true, fmt.Errorf("drop %s: %w", HistoryTable, err)
+		if err := m.dropHistory(ctx, ex); err != nil {
+			return nil, true, err
 		}
 	}
 	return &s, false, nil
+}
+
+// dropHistory removes dhmig's last bookkeeping once no version is applied:
+// the history and the record of adoptions (empty by then: each version's
+// revert forgets what it adopted).
+func (m *Migrator) dropHistory(ctx context.Context, ex database.Executor) error {
+	for _, t := range []string{AdoptedTable, HistoryTable} {
+		if _, err := ex.ExecContext(ctx, `DROP TABLE IF EXISTS `+t); err != nil {
+			return fmt.Errorf("drop %s: %w", t, err)
+		}
+	}
+	return nil
 }
 
 // inTx runs fn in its own transaction; a nil step means nothing was left to do.

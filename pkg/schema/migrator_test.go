@@ -157,7 +157,7 @@ func TestDownToKeepsEarlierVersions(t *testing.T) {
 		if err != nil || len(steps) != 3 || steps[0].Version != 4 || steps[2].Version != 2 || steps[0].Direction != "down" {
 			t.Fatalf("DownEach(to 1) = %+v, %v", steps, err)
 		}
-		if got := tables(t, db); got != "auth_refresh_tokens,auth_users,dhmig_schema_migrations" {
+		if got := tables(t, db); got != "auth_refresh_tokens,auth_users,dhmig_adopted_objects,dhmig_schema_migrations" {
 			t.Fatalf("after down to 1: %s", got)
 		}
 		st, err := m.Status(ctx, db)

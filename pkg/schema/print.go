@@ -22,11 +22,14 @@ func (m *Migrator) Print(w io.Writer, down bool) error {
 				HistoryTable, mig.Version, mig.Name, mig.Checksum)
 		}
 	} else {
+		fmt.Fprintf(&b, "-- This drops every table below, including any listed in %s: on a database\n", AdoptedTable)
+		b.WriteString("-- where dhmig adopted existing tables, use `dhmig schema down`, which keeps them.\n\n")
 		for i := len(m.migrations) - 1; i >= 0; i-- {
 			mig := m.migrations[i]
 			fmt.Fprintf(&b, "-- %s\n%s\n", mig.DownFile, strings.TrimSpace(mig.Down))
 			fmt.Fprintf(&b, "DELETE FROM %s WHERE version = %d;\n\n", HistoryTable, mig.Version)
 		}
+		fmt.Fprintf(&b, "DROP TABLE IF EXISTS %s;\n", AdoptedTable)
 		fmt.Fprintf(&b, "DROP TABLE IF EXISTS %s;\n\n", HistoryTable)
 	}
 	b.WriteString("COMMIT;\n")

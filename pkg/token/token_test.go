@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -113,6 +114,36 @@ func TestVerifyVerdicts(t *testing.T) {
 	refresh := sign(t, k, Claims{Type: "refresh", RegisteredClaims: jwt.RegisteredClaims{Subject: "u", ExpiresAt: jwt.NewNumericDate(t0.Add(time.Hour))}})
 	noExp := sign(t, k, Claims{Type: "access", RegisteredClaims: jwt.RegisteredClaims{Subject: "u"}})
 
+	// Claims PyJWT rejects or reads otherwise, signed with the right key
+	// (issue 16 #12).
+	exp := t0.Add(time.Hour).Unix()
+	raw := func(header map[string]any, claims jwt.MapClaims) string {
+		tok := jwt.NewWithClaims(k.Method, claims)
+		for h, v := range header {
+			tok.Header[h] = v
+		}
+		s, err := tok.SignedString(k.sign)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	access := func(extra jwt.MapClaims) jwt.MapClaims {
+		c := jwt.MapClaims{"sub": "u", "type": "access", "iat": t0.Unix(), "exp": exp}
+		for n, v := range extra {
+			c[n] = v
+		}
+		return c
+	}
+	stringExp := raw(nil, access(jwt.MapClaims{"exp": fmt.Sprint(exp)}))
+	boolExp := raw(nil, access(jwt.MapClaims{"exp": true}))
+	stringIat := raw(nil, access(jwt.MapClaims{"iat": fmt.Sprint(t0.Unix())}))
+	numericSub := raw(nil, access(jwt.MapClaims{"sub": 42}))
+	numericJti := raw(nil, access(jwt.MapClaims{"jti": 7}))
+	crit := raw(map[string]any{"crit": []string{"exp-v2"}, "exp-v2": true}, access(nil))
+	farExp := raw(nil, access(jwt.MapClaims{"exp": 1e300}))
+	floatExp := raw(nil, access(jwt.MapClaims{"exp": float64(exp) + 0.5}))
+
 	tests := []struct {
 		name     string
 		tok      string
@@ -121,6 +152,15 @@ func TestVerifyVerdicts(t *testing.T) {
 		verified bool
 		reason   string
 	}{
+		{"string exp", stringExp, t0, Invalid, true, "exp claim must be a number"},
+		{"boolean exp", boolExp, t0, Invalid, true, "exp claim must be a number (seconds since 1970), not a boolean"},
+		{"string iat", stringIat, t0, Invalid, true, "iat claim must be a number"},
+		{"numeric sub", numericSub, t0, Invalid, true, "sub claim must be a string, not a number"},
+		{"numeric jti", numericJti, t0, Invalid, true, "jti claim must be a string"},
+		{"unknown crit header", crit, t0, Invalid, true, "crit"},
+		{"exp 1e300", farExp, t0, Valid, true, "after the year 9999 (exp 1e+300)"},
+		{"fractional exp", floatExp, t0, Valid, true, "expires 2025-03-01T13:00:00Z"},
+		{"fractional exp passed", floatExp, t0.Add(time.Hour + 600*time.Millisecond), Expired, true, "expired at 2025-03-01T13:00:00Z"},
 		{"fresh", good, t0.Add(time.Minute), Valid, true, "expires 2025-03-01T12:15:00Z"},
 		{"expired", good, t0.Add(16 * time.Minute), Expired, true, "expired at 2025-03-01T12:15:00Z, 1m0s before"},
 		{"signature char changed", forgedSig, t0, Forged, false, "altered"},
@@ -145,6 +185,10 @@ func TestVerifyVerdicts(t *testing.T) {
 			}
 			if err := v.Err(); (err == nil) != (tt.want == Valid) || (err != nil && !errors.Is(err, ErrNotValid)) {
 				t.Errorf("Err() = %v", err)
+			}
+			err := v.Err()
+			if errors.Is(err, ErrExpired) != (tt.want == Expired) || errors.Is(err, ErrInvalidClaims) != (tt.want == Invalid) {
+				t.Errorf("Err() = %v: its class does not match the verdict %s", err, tt.want)
 			}
 		})
 	}

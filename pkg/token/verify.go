@@ -1,17 +1,28 @@
 package token
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// ErrNotValid means a token did not verify: expired, forged, malformed or
-// with claims the app rejects. The CLI maps it to exit code 3.
+// ErrNotValid means a token did not verify: forged, not a JWT, expired, or
+// with claims the app rejects. ErrExpired and ErrInvalidClaims wrap it, so
+// that a caller can tell a token signed with the right key apart from one
+// that cannot be trusted at all.
 var ErrNotValid = errors.New("token is not valid")
+
+// ErrExpired: the signature verifies, exp has passed.
+var ErrExpired = fmt.Errorf("%w: expired", ErrNotValid)
+
+// ErrInvalidClaims: the signature verifies, the claims or header are not
+// those of a token the app accepts.
+var ErrInvalidClaims = fmt.Errorf("%w: invalid claim", ErrNotValid)
 
 // Status is the verdict on a token.
 type Status string
@@ -42,20 +53,33 @@ type Verification struct {
 	Algorithm         string  `json:"algorithm"`
 	SignatureVerified bool    `json:"signature_verified"`
 	Claims            *Claims `json:"claims,omitempty"`
+	// Expires is exp for people: a date, or what exp means when it is past
+	// the dates a table can print (JSON carries exp itself).
+	Expires string `json:"-"`
 }
 
-// Err is nil for a valid token and wraps ErrNotValid otherwise.
+// Err is nil for a valid token; otherwise it wraps ErrExpired,
+// ErrInvalidClaims, or ErrNotValid alone (forged, malformed).
 func (v Verification) Err() error {
-	if v.Valid {
+	switch {
+	case v.Valid:
 		return nil
+	case v.Status == Expired:
+		return fmt.Errorf("%w: %s", ErrExpired, v.Reason)
+	case v.Status == Invalid:
+		return fmt.Errorf("%w: %s", ErrInvalidClaims, v.Reason)
 	}
 	return fmt.Errorf("%w: %s: %s", ErrNotValid, v.Status, v.Reason)
 }
 
 // Verify checks a token against the keys at time now (zero means
-// time.Now()). Only the configured algorithm is accepted, base64 is decoded
-// strictly (so no character of the signature can change unnoticed), and exp
-// is required.
+// time.Now()) as the app's library, PyJWT, does. Only the configured
+// algorithm is accepted and base64 is decoded strictly (so no character of
+// the signature can change unnoticed). The signature is checked before any
+// claim, so that a claim of the wrong type in a correctly signed token is
+// an invalid claim, not a forgery. Then, like PyJWT: a crit header naming
+// any extension is rejected (none is understood); exp is required and,
+// like iat and nbf, must be a JSON number; sub and jti must be strings.
 func Verify(k Keys, raw string, now time.Time) Verification {
 	if now.IsZero() {
 		now = time.Now()
@@ -64,47 +88,128 @@ func Verify(k Keys, raw string, now time.Time) Verification {
 	p := jwt.NewParser(
 		jwt.WithValidMethods([]string{k.Algorithm()}),
 		jwt.WithStrictDecoding(),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithTimeFunc(func() time.Time { return now }),
+		jwt.WithJSONNumber(),
+		jwt.WithoutClaimsValidation(),
 	)
-	claims := &Claims{}
-	tok, err := p.ParseWithClaims(raw, claims, func(*jwt.Token) (any, error) { return k.verify, nil })
+	mc := jwt.MapClaims{}
+	tok, err := p.ParseWithClaims(raw, mc, func(*jwt.Token) (any, error) { return k.verify, nil })
 	v := Verification{Algorithm: k.Algorithm()}
 	if tok != nil && tok.Method != nil {
 		v.Algorithm = tok.Method.Alg()
 	}
 	switch {
 	case err == nil:
-		v.SignatureVerified, v.Claims = true, claims
-		return checkAccessClaims(v)
 	case tok == nil:
 		v.Status, v.Reason = Malformed, "not a JWT: it must be three base64url parts joined by dots"
 		return v
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable),
-		errors.Is(err, jwt.ErrTokenMalformed):
+	default:
 		v.Status, v.Reason = Forged, forgedReason(k, v.Algorithm, err)
 		v.Claims = unverifiedClaims(raw)
 		return v
 	}
-	// The signature verified; the claims did not pass.
-	v.SignatureVerified, v.Claims = true, claims
-	switch {
-	case errors.Is(err, jwt.ErrTokenExpired):
-		v.Status = Expired
-		v.Reason = fmt.Sprintf("expired at %s, %s before the check", claims.ExpiresAt.UTC().Format(time.RFC3339),
-			now.Sub(claims.ExpiresAt.Time).Truncate(time.Second))
-	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		v.Status, v.Reason = Invalid, "the exp claim is missing: the app's tokens always expire"
-	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued), errors.Is(err, jwt.ErrTokenNotValidYet):
-		v.Status, v.Reason = Invalid, "issued in the future: check the clocks of the issuing host"
-	default:
-		v.Status, v.Reason = Invalid, "claims rejected: "+err.Error()
+	v.SignatureVerified = true
+	c, exp, reason := readClaims(tok.Header, mc)
+	v.Claims = c
+	if _, ok := mc["exp"]; ok && reason == "" {
+		v.Expires = ExpiryText(c, exp)
 	}
-	return v
+	if reason != "" {
+		v.Status, v.Reason = Invalid, reason
+		return v
+	}
+	return checkTimes(v, mc, exp, now)
 }
 
-func checkAccessClaims(v Verification) Verification {
+// maxDisplayExp is the last second a date can be printed for (9999-12-31).
+const maxDisplayExp = 253402300799
+
+// readClaims reads a verified token's claims with PyJWT's type rules; a
+// non-empty reason rejects them. exp is returned as seconds (float64, as
+// PyJWT compares it), which also holds values no time.Time can.
+func readClaims(header map[string]any, mc jwt.MapClaims) (*Claims, float64, string) {
+	c := &Claims{}
+	if _, ok := header["crit"]; ok {
+		return c, 0, "the header marks extensions critical (crit): dhmig, like the app, understands none, so the token must be rejected"
+	}
+	str := func(name string, dst *string) string {
+		val, ok := mc[name]
+		if !ok {
+			return ""
+		}
+		s, ok := val.(string)
+		if !ok {
+			return fmt.Sprintf("the %s claim must be a string, not %s", name, describe(val))
+		}
+		*dst = s
+		return ""
+	}
+	for _, r := range []string{str("sub", &c.Subject), str("jti", &c.ID), str("email", &c.Email), str("type", &c.Type)} {
+		if r != "" {
+			return c, 0, r
+		}
+	}
+	if roles, ok := mc["roles"].([]any); ok {
+		for _, r := range roles {
+			if s, ok := r.(string); ok {
+				c.Roles = append(c.Roles, s)
+			}
+		}
+	}
+	var exp float64
+	for _, name := range []string{"exp", "iat", "nbf"} {
+		val, ok := mc[name]
+		if !ok {
+			continue
+		}
+		n, isNum := val.(json.Number)
+		f, err := n.Float64()
+		if !isNum || err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return c, 0, fmt.Sprintf("the %s claim must be a number (seconds since 1970), not %s", name, describe(val))
+		}
+		var d *jwt.NumericDate
+		if math.Abs(f) <= maxDisplayExp {
+			sec, frac := math.Modf(f)
+			d = jwt.NewNumericDate(time.Unix(int64(sec), int64(frac*1e9)))
+		}
+		switch name {
+		case "exp":
+			exp, c.ExpiresAt = f, d
+		case "iat":
+			c.IssuedAt = d
+		case "nbf":
+			c.NotBefore = d
+		}
+	}
+	return c, exp, ""
+}
+
+func checkTimes(v Verification, mc jwt.MapClaims, exp float64, now time.Time) Verification {
+	c := v.Claims
+	nowS := float64(now.UnixNano()) / 1e9
+	if _, ok := mc["exp"]; !ok {
+		v.Status, v.Reason = Invalid, "the exp claim is missing: the app's tokens always expire"
+		return v
+	}
+	for _, d := range []*jwt.NumericDate{c.IssuedAt, c.NotBefore} {
+		if d != nil && d.After(now) {
+			v.Status, v.Reason = Invalid, "issued in the future: check the clocks of the issuing host"
+			return v
+		}
+	}
+	if exp <= nowS {
+		v.Status = Expired
+		if c.ExpiresAt == nil {
+			v.Reason = fmt.Sprintf("expired: exp %g is before year 1", exp)
+		} else {
+			v.Reason = fmt.Sprintf("expired at %s, %s before the check", c.ExpiresAt.UTC().Format(time.RFC3339),
+				now.Sub(c.ExpiresAt.Time).Truncate(time.Second))
+		}
+		return v
+	}
+	return checkAccessClaims(v, exp)
+}
+
+func checkAccessClaims(v Verification, exp float64) Verification {
 	switch {
 	case v.Claims.Type != AccessType:
 		v.Status, v.Reason = Invalid, fmt.Sprintf("type claim is %q, not %q", v.Claims.Type, AccessType)
@@ -112,10 +217,38 @@ func checkAccessClaims(v Verification) Verification {
 		v.Status, v.Reason = Invalid, "the sub claim (user id) is missing"
 	default:
 		v.Status, v.Valid = Valid, true
-		v.Reason = fmt.Sprintf("signature verifies with the configured %s key; expires %s",
-			v.Algorithm, v.Claims.ExpiresAt.UTC().Format(time.RFC3339))
+		v.Reason = fmt.Sprintf("signature verifies with the configured %s key; expires %s", v.Algorithm, ExpiryText(v.Claims, exp))
 	}
 	return v
+}
+
+// ExpiryText renders exp for people: a date, or what exp is when no date
+// can show it (PyJWT accepts exp=1e300 as a token that never expires).
+func ExpiryText(c *Claims, exp float64) string {
+	if c != nil && c.ExpiresAt != nil {
+		return c.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprintf("after the year 9999 (exp %g): in practice never", exp)
+}
+
+// describe names a JSON value's type for a reason, never quoting it whole:
+// claims are untrusted text.
+func describe(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("a %T", v)
 }
 
 func forgedReason(k Keys, alg string, err error) string {
