@@ -95,6 +95,7 @@ func toolEnv(t database.Target) []string {
 func runTool(ctx context.Context, path string, t database.Target, stdin *os.File, stdout *os.File, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Env = toolEnv(t)
+	dieWithDhmig(cmd)
 	var out, errOut bytes.Buffer
 	if stdin != nil {
 		cmd.Stdin = stdin
