@@ -145,14 +145,19 @@ func Find(dir, ref, identity string) (Manifest, error) {
 }
 
 // SameDatabase reports whether a backup is of the database with this
-// identity (database.Target.Identity); SQLite paths compare absolute.
+// identity (database.Target.Identity); SQLite paths compare absolute with
+// links resolved, so a file reached through a link is the same database.
 func SameDatabase(m Manifest, identity string) bool {
 	if m.Database.Identity == identity {
 		return true
 	}
 	if m.Database.Kind == "sqlite" {
-		abs, err := filepath.Abs(identity)
-		return err == nil && abs == m.Database.Identity
+		a, err := realPath(identity)
+		if err != nil {
+			return false
+		}
+		b, err := realPath(m.Database.Identity)
+		return err == nil && a == b
 	}
 	return false
 }
