@@ -50,12 +50,9 @@ func List(dir string) ([]Entry, error) {
 		}
 		out = append(out, inspect(dir, de.Name()))
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
-			return out[i].CreatedAt.After(out[j].CreatedAt)
-		}
-		return idLess(out[j].ID, out[i].ID)
-	})
+	// Ids order backups by creation, even those whose manifest (and its
+	// finer creation time) cannot be read.
+	sort.SliceStable(out, func(i, j int) bool { return idLess(out[j].ID, out[i].ID) })
 	return out, nil
 }
 
@@ -106,26 +103,13 @@ func idLess(a, b string) bool {
 const Latest = "latest"
 
 // Find resolves a backup reference: an id, or "latest" for the newest
-// readable backup of the database identity ("" for any) that is not a
-// rollback safety backup. It returns ErrMissing when there is none.
+// backup of the database identity ("" for any) that is not a rollback
+// safety backup. It returns ErrMissing when there is none, and ErrCorrupt
+// when a backup newer than that one cannot be read (it may be this
+// database's newest): latest never falls back to an older state.
 func Find(dir, ref, identity string) (Manifest, error) {
 	if ref == "" || ref == Latest {
-		list, err := List(dir)
-		if err != nil {
-			return Manifest{}, err
-		}
-		for _, e := range list {
-			if e.Manifest == nil || e.Reason == ReasonSafety {
-				continue
-			}
-			if identity == "" || SameDatabase(*e.Manifest, identity) {
-				return *e.Manifest, nil
-			}
-		}
-		if identity == "" {
-			return Manifest{}, fmt.Errorf("%w: no backup in %s", ErrMissing, dir)
-		}
-		return Manifest{}, fmt.Errorf("%w: no backup of %s in %s (dhmig backup makes one)", ErrMissing, identity, dir)
+		return findLatest(dir, identity)
 	}
 	if !IsID(ref) {
 		return Manifest{}, fmt.Errorf("%w: %q is not a backup id (such as 20261128T010455Z) or latest", ErrMissing, ref)
@@ -142,6 +126,31 @@ func Find(dir, ref, identity string) (Manifest, error) {
 		return Manifest{}, fmt.Errorf("%w: backup %s: manifest names backup %s", ErrCorrupt, ref, m.ID)
 	}
 	return m, nil
+}
+
+func findLatest(dir, identity string) (Manifest, error) {
+	list, err := List(dir)
+	if err != nil {
+		return Manifest{}, err
+	}
+	for _, e := range list {
+		if e.Manifest == nil {
+			return Manifest{}, fmt.Errorf("%w: backup %s, the newest in %s, cannot be read (%s); it may be the latest of this database: repair or remove it, or name an older backup by id",
+				ErrCorrupt, e.ID, dir, e.Detail)
+		}
+		if e.Reason == ReasonSafety || identity != "" && !SameDatabase(*e.Manifest, identity) {
+			continue
+		}
+		if e.Manifest.ID != e.ID {
+			return Manifest{}, fmt.Errorf("%w: backup %s, the latest of this database: manifest names backup %s",
+				ErrCorrupt, e.ID, e.Manifest.ID)
+		}
+		return *e.Manifest, nil
+	}
+	if identity == "" {
+		return Manifest{}, fmt.Errorf("%w: no backup in %s", ErrMissing, dir)
+	}
+	return Manifest{}, fmt.Errorf("%w: no backup of %s in %s (dhmig backup makes one)", ErrMissing, identity, dir)
 }
 
 // SameDatabase reports whether a backup is of the database with this
