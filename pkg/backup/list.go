@@ -17,6 +17,9 @@ const (
 	StatusComplete   = "complete"
 	StatusDamaged    = "damaged"
 	StatusUnreadable = "unreadable"
+	// StatusIncomplete is a backup that never finished (Detail says
+	// whether it is still being written); it has no manifest.
+	StatusIncomplete = "incomplete"
 )
 
 // Entry is one backup as List sees it.
@@ -33,8 +36,8 @@ type Entry struct {
 	Manifest *Manifest `json:"-"`
 }
 
-// List returns the backups in dir, newest first. A missing directory holds
-// no backups. Hidden work directories of unfinished backups are skipped.
+// List returns the backups in dir, newest first, with the hidden work of
+// unfinished ones as StatusIncomplete. A missing directory holds none.
 func List(dir string) ([]Entry, error) {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -45,10 +48,14 @@ func List(dir string) ([]Entry, error) {
 	}
 	var out []Entry
 	for _, de := range ents {
-		if !de.IsDir() || !IsID(de.Name()) {
+		if !de.IsDir() {
 			continue
 		}
-		out = append(out, inspect(dir, de.Name()))
+		if id, suffix, ok := leftover(de.Name()); ok {
+			out = append(out, inspectLeftover(dir, de.Name(), id, suffix))
+		} else if IsID(de.Name()) {
+			out = append(out, inspect(dir, de.Name()))
+		}
 	}
 	// Ids order backups by creation, even those whose manifest (and its
 	// finer creation time) cannot be read.
@@ -134,6 +141,9 @@ func findLatest(dir, identity string) (Manifest, error) {
 		return Manifest{}, err
 	}
 	for _, e := range list {
+		if e.Status == StatusIncomplete {
+			continue // never finished: not a backup
+		}
 		if e.Manifest == nil {
 			return Manifest{}, fmt.Errorf("%w: backup %s, the newest in %s, cannot be read (%s); it may be the latest of this database: repair or remove it, or name an older backup by id",
 				ErrCorrupt, e.ID, dir, e.Detail)
