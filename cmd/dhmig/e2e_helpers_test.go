@@ -82,3 +82,11 @@ func mustCode(t *testing.T, r result, code int) {
 		t.Fatalf("want exit %d, got %s", code, r)
 	}
 }
+
+// writeFile writes a private file for a test.
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

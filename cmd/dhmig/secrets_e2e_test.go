@@ -61,13 +61,6 @@ func dbPassword(t *testing.T, pg database.Target) string {
 	return randomSecret(t, "db")
 }
 
-func writeFile(t *testing.T, path, body string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 var secretForms = []secretForm{
 	{"URL userinfo in DATABASE_URL; DHMIG_JWT_SECRET_KEY and DHMIG_SMTP_PASSWORD in the environment", true,
 		func(t *testing.T, dir string, pg database.Target) ([]string, []string) {

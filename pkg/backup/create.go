@@ -82,11 +82,21 @@ func Create(ctx context.Context, db *database.DB, o Options) (Manifest, error) {
 	if err := ensureDir(o.Dir); err != nil {
 		return Manifest{}, err
 	}
-	now := o.Now().UTC()
-	id, work, err := claim(o.Dir, now)
+	// Work a killed backup or prune left behind holds copies of the
+	// database and .env: the next backup removes it.
+	gone, err := removeLeftovers(o.Dir)
+	for _, id := range gone {
+		fmt.Fprintf(o.Log, "removed incomplete backup %s\n", id)
+	}
 	if err != nil {
 		return Manifest{}, err
 	}
+	now := o.Now().UTC()
+	id, work, lock, err := claim(o.Dir, now)
+	if err != nil {
+		return Manifest{}, err
+	}
+	defer lock.Close()
 	done := false
 	defer func() {
 		if !done {

@@ -17,6 +17,9 @@ const (
 	StatusComplete   = "complete"
 	StatusDamaged    = "damaged"
 	StatusUnreadable = "unreadable"
+	// StatusIncomplete is a backup that never finished (Detail says
+	// whether it is still being written); it has no manifest.
+	StatusIncomplete = "incomplete"
 )
 
 // Entry is one backup as List sees it.
@@ -33,8 +36,8 @@ type Entry struct {
 	Manifest *Manifest `json:"-"`
 }
 
-// List returns the backups in dir, newest first. A missing directory holds
-// no backups. Hidden work directories of unfinished backups are skipped.
+// List returns the backups in dir, newest first, with the hidden work of
+// unfinished ones as StatusIncomplete. A missing directory holds none.
 func List(dir string) ([]Entry, error) {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -45,17 +48,18 @@ func List(dir string) ([]Entry, error) {
 	}
 	var out []Entry
 	for _, de := range ents {
-		if !de.IsDir() || !IsID(de.Name()) {
+		if !de.IsDir() {
 			continue
 		}
-		out = append(out, inspect(dir, de.Name()))
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
-			return out[i].CreatedAt.After(out[j].CreatedAt)
+		if id, suffix, ok := leftover(de.Name()); ok {
+			out = append(out, inspectLeftover(dir, de.Name(), id, suffix))
+		} else if IsID(de.Name()) {
+			out = append(out, inspect(dir, de.Name()))
 		}
-		return idLess(out[j].ID, out[i].ID)
-	})
+	}
+	// Ids order backups by creation, even those whose manifest (and its
+	// finer creation time) cannot be read.
+	sort.SliceStable(out, func(i, j int) bool { return idLess(out[j].ID, out[i].ID) })
 	return out, nil
 }
 
@@ -106,26 +110,13 @@ func idLess(a, b string) bool {
 const Latest = "latest"
 
 // Find resolves a backup reference: an id, or "latest" for the newest
-// readable backup of the database identity ("" for any) that is not a
-// rollback safety backup. It returns ErrMissing when there is none.
+// backup of the database identity ("" for any) that is not a rollback
+// safety backup. It returns ErrMissing when there is none, and ErrCorrupt
+// when a backup newer than that one cannot be read (it may be this
+// database's newest): latest never falls back to an older state.
 func Find(dir, ref, identity string) (Manifest, error) {
 	if ref == "" || ref == Latest {
-		list, err := List(dir)
-		if err != nil {
-			return Manifest{}, err
-		}
-		for _, e := range list {
-			if e.Manifest == nil || e.Reason == ReasonSafety {
-				continue
-			}
-			if identity == "" || SameDatabase(*e.Manifest, identity) {
-				return *e.Manifest, nil
-			}
-		}
-		if identity == "" {
-			return Manifest{}, fmt.Errorf("%w: no backup in %s", ErrMissing, dir)
-		}
-		return Manifest{}, fmt.Errorf("%w: no backup of %s in %s (dhmig backup makes one)", ErrMissing, identity, dir)
+		return findLatest(dir, identity)
 	}
 	if !IsID(ref) {
 		return Manifest{}, fmt.Errorf("%w: %q is not a backup id (such as 20261128T010455Z) or latest", ErrMissing, ref)
@@ -144,15 +135,48 @@ func Find(dir, ref, identity string) (Manifest, error) {
 	return m, nil
 }
 
+func findLatest(dir, identity string) (Manifest, error) {
+	list, err := List(dir)
+	if err != nil {
+		return Manifest{}, err
+	}
+	for _, e := range list {
+		if e.Status == StatusIncomplete {
+			continue // never finished: not a backup
+		}
+		if e.Manifest == nil {
+			return Manifest{}, fmt.Errorf("%w: backup %s, the newest in %s, cannot be read (%s); it may be the latest of this database: repair or remove it, or name an older backup by id",
+				ErrCorrupt, e.ID, dir, e.Detail)
+		}
+		if e.Reason == ReasonSafety || identity != "" && !SameDatabase(*e.Manifest, identity) {
+			continue
+		}
+		if e.Manifest.ID != e.ID {
+			return Manifest{}, fmt.Errorf("%w: backup %s, the latest of this database: manifest names backup %s",
+				ErrCorrupt, e.ID, e.Manifest.ID)
+		}
+		return *e.Manifest, nil
+	}
+	if identity == "" {
+		return Manifest{}, fmt.Errorf("%w: no backup in %s", ErrMissing, dir)
+	}
+	return Manifest{}, fmt.Errorf("%w: no backup of %s in %s (dhmig backup makes one)", ErrMissing, identity, dir)
+}
+
 // SameDatabase reports whether a backup is of the database with this
-// identity (database.Target.Identity); SQLite paths compare absolute.
+// identity (database.Target.Identity); SQLite paths compare absolute with
+// links resolved, so a file reached through a link is the same database.
 func SameDatabase(m Manifest, identity string) bool {
 	if m.Database.Identity == identity {
 		return true
 	}
 	if m.Database.Kind == "sqlite" {
-		abs, err := filepath.Abs(identity)
-		return err == nil && abs == m.Database.Identity
+		a, err := realPath(identity)
+		if err != nil {
+			return false
+		}
+		b, err := realPath(m.Database.Identity)
+		return err == nil && a == b
 	}
 	return false
 }

@@ -84,6 +84,7 @@ func runTool(ctx context.Context, path string, t database.Target, stdin *os.File
 	defer cleanup()
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Env = env
+	dieWithDhmig(cmd)
 	var out, errOut bytes.Buffer
 	if stdin != nil {
 		cmd.Stdin = stdin

@@ -7,8 +7,9 @@ import (
 )
 
 // Prune removes the oldest backups of the database identity in dir beyond
-// the newest keep, never the backup protect (the one just made). Other
-// databases' backups are left alone. It returns the ids removed.
+// the newest keep, never the backup protect (the one just made), and the
+// incomplete backups no running backup holds. Other databases' backups are
+// left alone. It returns the ids removed.
 func Prune(dir string, keep int, identity, protect string) ([]string, error) {
 	if keep < 1 {
 		return nil, fmt.Errorf("keep must be 1 or more, got %d", keep)
@@ -17,7 +18,10 @@ func Prune(dir string, keep int, identity, protect string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	removed := []string{}
+	removed, err := removeLeftovers(dir)
+	if err != nil {
+		return removed, err
+	}
 	kept := 0
 	for _, e := range list {
 		if e.Manifest == nil || !SameDatabase(*e.Manifest, identity) {
@@ -28,7 +32,7 @@ func Prune(dir string, keep int, identity, protect string) ([]string, error) {
 			continue
 		}
 		// Hide it first so a half-removed backup never looks complete.
-		gone := filepath.Join(dir, "."+e.ID+".deleting")
+		gone := filepath.Join(dir, deletingName(e.ID))
 		if err := os.Rename(filepath.Join(dir, e.ID), gone); err != nil {
 			return removed, fmt.Errorf("prune %s: %w", e.ID, err)
 		}

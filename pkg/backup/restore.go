@@ -151,20 +151,25 @@ func Restore(ctx context.Context, db *database.DB, o RestoreOptions) (Plan, erro
 }
 
 // restoreFile puts a config file back where it came from, with its mode,
-// atomically: a temporary file in the same directory, fsync, rename.
+// atomically: a temporary file in the same directory, fsync, rename. A
+// link is followed, so the file it points to is restored and it stays.
 func restoreFile(src string, f File) error {
-	dir := filepath.Dir(f.Source)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := atomicCopy(src, f.Source, f.SHA256, parseMode(f.Mode))
+	dest, err := realPath(f.Source)
 	if err != nil {
 		return err
 	}
-	if st, err := os.Stat(f.Source); err == nil {
+	dir := filepath.Dir(dest)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := atomicCopy(src, dest, f.SHA256, parseMode(f.Mode))
+	if err != nil {
+		return err
+	}
+	if st, err := os.Stat(dest); err == nil {
 		chownLike(tmp, st)
 	}
-	if err := os.Rename(tmp, f.Source); err != nil {
+	if err := os.Rename(tmp, dest); err != nil {
 		os.Remove(tmp)
 		return err
 	}

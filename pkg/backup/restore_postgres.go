@@ -53,12 +53,21 @@ END
 $dhmig$;
 `
 
-// restorePostgres replays the backup through psql in a single
-// transaction: clear every schema, then the archive's SQL (pg_restore -f -
-// for custom archives, the file itself for plain ones). psql stops at the
-// first error and the transaction rolls back. If producing the SQL fails,
-// psql is killed before it reaches the end of its input, so it never
-// commits a partial restore.
+// dumpTrailer ends every script pg_dump and pg_restore write: a stream
+// without it near its end was cut, whatever the feeder's exit status.
+const dumpTrailer = "-- PostgreSQL database dump complete"
+
+// committedMark is what psql prints once dhmig's COMMIT succeeded; a psql
+// that exits 0 without printing it did not commit.
+const committedMark = "dhmig-restore-committed"
+
+// restorePostgres replays the backup through psql in one transaction that
+// dhmig opens and closes itself: BEGIN, clear every schema, the archive's
+// SQL (pg_restore -f - for custom archives, the file itself for plain
+// ones), and COMMIT only once the whole stream arrived and its feeder
+// exited 0. psql stops at the first error. A stream cut for any reason
+// (the feeder or dhmig killed, a failure) ends without COMMIT, and the
+// server rolls the transaction back when psql disconnects.
 func restorePostgres(ctx context.Context, t database.Target, m Manifest, src string, o RestoreOptions) error {
 	psql, err := restoreTool(ctx, m, "psql")
 	if err != nil {
@@ -73,6 +82,7 @@ func restorePostgres(ctx context.Context, t database.Target, m Manifest, src str
 		}
 		produce = func(w io.Writer) error {
 			cmd := exec.CommandContext(ctx, pgr.Path, "--file=-", src)
+			dieWithDhmig(cmd)
 			var errOut bytes.Buffer
 			cmd.Stdout, cmd.Stderr = w, &errOut
 			if err := cmd.Run(); err != nil {
@@ -94,7 +104,9 @@ func restorePostgres(ctx context.Context, t database.Target, m Manifest, src str
 		return fmt.Errorf("backup %s: unknown PostgreSQL format %q", m.ID, m.Database.Format)
 	}
 
-	cmd := exec.Command(psql.Path, "--no-psqlrc", "--quiet", "--no-password", "--single-transaction",
+	// No --single-transaction: with it psql commits at end of input, and
+	// a cut stream is an end of input.
+	cmd := exec.Command(psql.Path, "--no-psqlrc", "--quiet", "--no-password", "--tuples-only", "--no-align",
 		"--set=ON_ERROR_STOP=1", "--file=-", "--dbname="+t.URLWithoutPassword())
 	env, cleanup, err := toolEnv(t)
 	if err != nil {
@@ -102,43 +114,78 @@ func restorePostgres(ctx context.Context, t database.Target, m Manifest, src str
 	}
 	defer cleanup()
 	cmd.Env = env
-	stdin, err := cmd.StdinPipe()
+	dieWithDhmig(cmd)
+	pipe, err := cmd.StdinPipe()
 	if err != nil {
 		return err
 	}
+	out := &tailBuffer{keep: 4096}
 	var errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &errOut
+	cmd.Stdout, cmd.Stderr = out, &errOut
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start psql: %w", err)
 	}
 	abort := func(cause error) error {
-		_ = cmd.Process.Kill() // before EOF: psql never sends COMMIT
+		_ = cmd.Process.Kill() // the transaction dies with psql's session
 		_ = cmd.Wait()
-		stdin.Close()
+		pipe.Close()
 		if msg := tail(errOut.String(), t); msg != "" {
 			return fmt.Errorf("restore of backup %s abandoned, nothing was changed: %w (psql: %s)", m.ID, cause, msg)
 		}
 		return fmt.Errorf("restore of backup %s abandoned, nothing was changed: %w", m.ID, cause)
 	}
-	prelude := fmt.Sprintf(clearSchemasSQL, lockTimeoutLiteral(o.LockTimeout))
-	if _, err := io.WriteString(stdin, prelude); err != nil {
+	stream := &tailBuffer{w: pipe, keep: 4096}
+	prelude := "BEGIN;\n" + fmt.Sprintf(clearSchemasSQL, lockTimeoutLiteral(o.LockTimeout))
+	if _, err := io.WriteString(stream, prelude); err != nil {
 		return abort(err)
 	}
-	if err := produce(stdin); err != nil {
+	if err := produce(stream); err != nil {
 		return abort(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return abort(err)
 	}
-	if err := stdin.Close(); err != nil {
+	if !strings.Contains(stream.String(), dumpTrailer) {
+		return abort(fmt.Errorf("the restore script of backup %s ended before the dump's end", m.ID))
+	}
+	if _, err := io.WriteString(pipe, "\nCOMMIT;\nSELECT '"+committedMark+"';\n"); err != nil {
+		return abort(err)
+	}
+	if err := pipe.Close(); err != nil {
 		return abort(err)
 	}
 	if err := cmd.Wait(); err != nil {
 		return fmt.Errorf("restore of backup %s failed and was rolled back, nothing was changed: %w",
 			m.ID, toolError(filepath.Base(psql.Path), t, err, errOut.String()))
 	}
+	if !strings.Contains(out.String(), committedMark) {
+		return fmt.Errorf("restore of backup %s: psql ended without committing, nothing was changed", m.ID)
+	}
 	return nil
 }
+
+// tailBuffer passes writes on to w (when set) and keeps the last keep
+// bytes written.
+type tailBuffer struct {
+	w    io.Writer
+	keep int
+	buf  []byte
+}
+
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	n := len(p)
+	var err error
+	if b.w != nil {
+		n, err = b.w.Write(p)
+	}
+	b.buf = append(b.buf, p[:n]...)
+	if over := len(b.buf) - b.keep; over > 0 {
+		b.buf = append(b.buf[:0], b.buf[over:]...)
+	}
+	return n, err
+}
+
+func (b *tailBuffer) String() string { return string(b.buf) }
 
 func lockTimeoutLiteral(d time.Duration) string {
 	return fmt.Sprintf("%dms", d.Milliseconds())

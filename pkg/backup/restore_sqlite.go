@@ -16,9 +16,13 @@ import (
 // write-ahead log is checkpointed into the old file first; a -wal, -shm or
 // -journal file that remains means another process has the database
 // open, and the restore refuses rather than let a stale log be replayed
-// onto the restored file.
+// onto the restored file. Links are resolved first: the real file is
+// replaced and the link stays.
 func restoreSQLite(ctx context.Context, db *database.DB, src string, f File) error {
-	live := db.Target.Path
+	live, err := realPath(db.Target.Path)
+	if err != nil {
+		return fmt.Errorf("database file: %w", err)
+	}
 	st, err := os.Stat(live)
 	if err != nil {
 		return fmt.Errorf("database file: %w", err)
@@ -47,8 +51,8 @@ func restoreSQLite(ctx context.Context, db *database.DB, src string, f File) err
 	return syncDir(filepath.Dir(live))
 }
 
-// quiesce checkpoints and closes the live database, then checks nobody
-// else holds it open.
+// quiesce checkpoints and closes the live database (a resolved path),
+// then checks nobody else holds it open.
 func quiesce(ctx context.Context, live string) error {
 	c, err := sql.Open("sqlite3", sqliteFileDSN(live, "mode=rw&_busy_timeout=5000"))
 	if err != nil {

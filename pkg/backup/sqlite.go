@@ -26,7 +26,7 @@ var maxRestarts = 3
 var countedTables = []string{"legacy_users", "auth_users"}
 
 func createSQLite(ctx context.Context, db *database.DB, work, id string, m *Manifest, o Options) (File, error) {
-	abs, err := filepath.Abs(db.Target.Path)
+	abs, err := realPath(db.Target.Path)
 	if err != nil {
 		return File{}, err
 	}

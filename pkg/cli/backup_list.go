@@ -28,7 +28,8 @@ func newBackupListCmd(f *Factory) *cobra.Command {
 		Use:   "list",
 		Short: "List backups, newest first (id, age, kind, size, status)",
 		Long: `List the backups in the backup directory, newest first. The status is a quick
-check of the manifest and file sizes (complete, damaged, unreadable); with
+check of the manifest and file sizes (complete, damaged, unreadable, or
+incomplete for a backup that never finished); with
 --verify every checksum is recomputed and the status is verified or corrupt.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -61,7 +61,8 @@ and replaying the archive in one transaction, so tables created after the
 backup are gone too. --config also puts back the config files and .env.
 
 --backup latest (the default) is the newest backup of this database that is
-not itself a rollback safety backup.
+not itself a rollback safety backup; when it cannot be read or fails
+verification, rollback stops with exit 5 (name an older backup by id).
 
 --schema-only needs no backup: it reverts dhmig's schema (the auth tables and
 dhmig's bookkeeping, with every row in them), leaving legacy_users and every
