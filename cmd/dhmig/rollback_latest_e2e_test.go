@@ -93,4 +93,3 @@ func TestRollbackLatestNewestUnusableE2E(t *testing.T) {
 		})
 	}
 }
-
