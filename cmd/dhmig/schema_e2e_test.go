@@ -20,7 +20,7 @@ func TestSchemaUpStatusDownE2E(t *testing.T) {
 
 		r := runDhmig(t, dir, env, "schema", "up")
 		mustCode(t, r, 0)
-		for _, want := range []string{"applied 0001_auth_schema", "applied 0002_dhmig_bookkeeping", "applied 0003_legacy_id_collation", "schema is now at version 0003"} {
+		for _, want := range []string{"applied 0001_auth_schema", "applied 0002_dhmig_bookkeeping", "applied 0003_legacy_id_collation", "applied 0004_rejects_per_row", "schema is now at version 0004"} {
 			if !strings.Contains(r.Stdout, want) {
 				t.Errorf("schema up stdout lacks %q:\n%s", want, r)
 			}

@@ -28,7 +28,7 @@ type secretForm struct {
 
 func randomSecret(t *testing.T, label string) string {
 	t.Helper()
-	b := make([]byte, 12)
+	b := make([]byte, 24) // 48 hex digits: strong enough for jwt issue to sign with
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
 	}

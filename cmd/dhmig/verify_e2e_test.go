@@ -63,11 +63,11 @@ func TestVerifyE2E(t *testing.T) {
 
 		r := runDhmig(t, dir, env, "verify")
 		mustCode(t, r, 0)
-		if !strings.Contains(r.Stdout, "verify passed: 14 checks, 14 passed") {
+		if !strings.Contains(r.Stdout, "verify passed: 16 checks, 16 passed") {
 			t.Errorf("table output:\n%s", r)
 		}
 		v := parseVerify(t, runDhmig(t, dir, env, "verify", "-o", "json"))
-		if !v.OK || len(v.notPassing()) != 0 || len(v.Checks) != 14 {
+		if !v.OK || len(v.notPassing()) != 0 || len(v.Checks) != 16 {
 			t.Errorf("clean database: %+v", v)
 		}
 		r = runDhmig(t, dir, env, "verify", "-o", "junit")
@@ -76,7 +76,7 @@ func TestVerifyE2E(t *testing.T) {
 			Tests    int `xml:"tests,attr"`
 			Failures int `xml:"failures,attr"`
 		}
-		if err := xml.Unmarshal([]byte(r.Stdout), &doc); err != nil || doc.Tests != 14 || doc.Failures != 0 {
+		if err := xml.Unmarshal([]byte(r.Stdout), &doc); err != nil || doc.Tests != 16 || doc.Failures != 0 {
 			t.Errorf("junit: %v %+v\n%s", err, doc, r)
 		}
 
@@ -139,7 +139,7 @@ func TestVerifyE2EErrors(t *testing.T) {
 	}
 	r = runDhmig(t, dir, env, "verify", "--list")
 	mustCode(t, r, 0)
-	if strings.Count(r.Stdout, "\n") != 15 || !strings.Contains(r.Stdout, "parity.mapped_values") {
+	if strings.Count(r.Stdout, "\n") != 17 || !strings.Contains(r.Stdout, "parity.mapped_values") {
 		t.Errorf("--list:\n%s", r)
 	}
 	mustCode(t, runDhmig(t, dir, env, "verify", "--check", "data.duplicate_emails,schema.tables"), 0)

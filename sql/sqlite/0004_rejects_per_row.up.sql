@@ -2,13 +2,13 @@
 -- other rows: dhmig_rejects holds one row per rejected legacy row, found by
 -- legacy_id (NULL for a row without one) but no longer keyed by it. SQLite
 -- cannot drop a primary key: the table (dhmig's own) is rebuilt.
-CREATE TABLE dhmig_rejects_new (
+ALTER TABLE dhmig_rejects RENAME TO dhmig_rejects_keyed;
+CREATE TABLE dhmig_rejects (
     legacy_id TEXT,
     code VARCHAR(50) NOT NULL,
     field VARCHAR(100),
     run_id TEXT NOT NULL
 );
-INSERT INTO dhmig_rejects_new (legacy_id, code, field, run_id) SELECT legacy_id, code, field, run_id FROM dhmig_rejects;
-DROP TABLE dhmig_rejects;
-ALTER TABLE dhmig_rejects_new RENAME TO dhmig_rejects;
+INSERT INTO dhmig_rejects (legacy_id, code, field, run_id) SELECT legacy_id, code, field, run_id FROM dhmig_rejects_keyed;
+DROP TABLE dhmig_rejects_keyed;
 CREATE INDEX idx_dhmig_rejects_legacy_id ON dhmig_rejects (legacy_id);
