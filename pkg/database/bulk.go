@@ -60,10 +60,9 @@ type Bulk interface {
 	BulkTimestamp(t time.Time) any
 }
 
-// appendTimestamp appends t in UTC as SQLiteTime does (what
-// SQLiteTimeFormat and SQLiteTimeFormatMicros format, at a fraction of time.Format's cost), then
-// zone; ok is false for years outside 1–9999, left to the slow path. A
-// million rows carry a few million timestamps.
+// appendTimestamp appends t in UTC as SQLiteTime formats it, at a fraction
+// of time.Format's cost, then zone; ok is false for years outside 1–9999,
+// left to the slow path. A million rows carry a few million timestamps.
 func appendTimestamp(b []byte, t time.Time, zone string) (_ []byte, ok bool) {
 	t = t.UTC()
 	y, mo, d := t.Date()
