@@ -20,26 +20,27 @@ func (sqliteDialect) ValidEmailSQL(expr string) string {
 	return fmt.Sprintf("dhmig_email_ok(%s)", expr)
 }
 
-// TrimSQL: SQLite's trim(x, set) removes, at each end, any character of
-// set by comparing its encoded bytes, as target.Trim does.
+// TrimSQL is SQLite's trim(x, set) (it compares encoded bytes at each
+// end, as target.Trim does) without its cost on the common value: the
+// set is target.BlankSet, handed over as a constant.
 func (sqliteDialect) TrimSQL(expr string) string {
-	return fmt.Sprintf("trim(%s, %s)", expr, blankSetLiteral)
+	return fmt.Sprintf("dhmig_trim(%s, %s)", expr, blankSetLiteral)
 }
 
-// CanonEmailSQL: SQLite's lower() maps A–Z only (no ICU here), as
-// target.LowerASCII does.
-func (d sqliteDialect) CanonEmailSQL(expr string) string {
-	return fmt.Sprintf("lower(%s)", d.TrimSQL(expr))
+// CanonEmailSQL is lower(trim(x, set)) in one call: SQLite's lower()
+// maps A–Z only (no ICU here), as target.LowerASCII does.
+func (sqliteDialect) CanonEmailSQL(expr string) string {
+	return fmt.Sprintf("dhmig_canon_email(%s, %s)", expr, blankSetLiteral)
 }
 
 func (sqliteDialect) ValidUsernameSQL(expr string) string {
 	return fmt.Sprintf("dhmig_username_ok(%s, %d)", expr, target.MaxUsernameLen)
 }
 
-// PlausibleTimeSQL compares the text itself: in the one form
-// dhmig_time_ok admits, text order is time order.
+// PlausibleTimeSQL: dhmig_time_ok checks the stored form and compares the
+// text with the bounds (in that form, text order is time order).
 func (d sqliteDialect) PlausibleTimeSQL(expr string, now time.Time) (string, []any) {
-	return fmt.Sprintf("(dhmig_time_ok(%[1]s) AND %[1]s >= ? AND %[1]s <= ?)", expr),
+	return fmt.Sprintf("dhmig_time_ok(%s, ?, ?)", expr),
 		[]any{d.Timestamp(target.EarliestTime), d.Timestamp(target.LatestTime(now))}
 }
 

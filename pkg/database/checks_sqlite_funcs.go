@@ -29,6 +29,12 @@ extern const unsigned char *sqlite3_value_text(sqlite3_value *);
 extern int sqlite3_value_bytes(sqlite3_value *);
 extern int sqlite3_value_int(sqlite3_value *);
 extern void sqlite3_result_int(sqlite3_context *, int);
+extern void sqlite3_result_value(sqlite3_context *, sqlite3_value *);
+extern void sqlite3_result_text(sqlite3_context *, const char *, int, void (*)(void *));
+extern void *sqlite3_get_auxdata(sqlite3_context *, int);
+extern void sqlite3_set_auxdata(sqlite3_context *, int, void *, void (*)(void *));
+extern void *sqlite3_malloc(int);
+extern void sqlite3_free(void *);
 extern void sqlite3_result_null(sqlite3_context *);
 extern void sqlite3_result_error_nomem(sqlite3_context *);
 
@@ -146,10 +152,18 @@ static int dhmig_num(const unsigned char *s, int n) {
 	return v;
 }
 
-// dhmig_time_ok(x): 1 when x is text of the form YYYY-MM-DD HH:MM:SS, with
-// nothing or exactly six fractional digits after it, naming a real date and
-// time (what SQLAlchemy and Python's sqlite3 read back exactly); else 0;
-// NULL for NULL. database.SQLiteTimeTextOK is the rule in Go.
+// dhmig_binary_cmp compares as SQLite's BINARY collation does.
+static int dhmig_binary_cmp(const unsigned char *a, int na, const unsigned char *b, int nb) {
+	int c = memcmp(a, b, na < nb ? na : nb);
+	return c != 0 ? c : na - nb;
+}
+
+// dhmig_time_ok(x, lo, hi): 1 when x is text of the form YYYY-MM-DD
+// HH:MM:SS, with nothing or exactly six fractional digits after it, naming
+// a real date and time (what SQLAlchemy and Python's sqlite3 read back
+// exactly), and lo <= x <= hi as text (in that form, text order is time
+// order); else 0; NULL for NULL. database.SQLiteTimeTextOK is the form's
+// rule in Go.
 static void dhmig_time_ok(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 	(void)argc;
 	int type = sqlite3_value_type(argv[0]);
@@ -166,7 +180,109 @@ static void dhmig_time_ok(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
 	int y = dhmig_num(s, 4), mo = dhmig_num(s + 5, 2), d = dhmig_num(s + 8, 2);
 	int h = dhmig_num(s + 11, 2), mi = dhmig_num(s + 14, 2), sec = dhmig_num(s + 17, 2);
 	int ok = y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59;
-	sqlite3_result_int(ctx, ok && d <= dhmig_days_in(y, mo));
+	ok = ok && d <= dhmig_days_in(y, mo);
+	const unsigned char *lo = sqlite3_value_text(argv[1]), *hi = sqlite3_value_text(argv[2]);
+	if (ok && (lo == NULL || hi == NULL)) { sqlite3_result_error_nomem(ctx); return; }
+	ok = ok && dhmig_binary_cmp(s, n, lo, sqlite3_value_bytes(argv[1])) >= 0 &&
+		dhmig_binary_cmp(s, n, hi, sqlite3_value_bytes(argv[2])) <= 0;
+	sqlite3_result_int(ctx, ok);
+}
+
+// A blank set, parsed once per statement (SQLite keeps it as the constant
+// argument's auxiliary data): the encodings of its characters, and the
+// bytes such an encoding can start or end with.
+typedef struct {
+	int n;
+	int len[64];
+	unsigned char seq[64][4];
+	unsigned char first[256], last[256];
+} dhmig_blanks;
+
+static dhmig_blanks *dhmig_blank_set(sqlite3_context *ctx, sqlite3_value *arg) {
+	dhmig_blanks *b = sqlite3_get_auxdata(ctx, 1);
+	if (b != NULL) return b;
+	const unsigned char *z = sqlite3_value_text(arg);
+	int n = sqlite3_value_bytes(arg);
+	b = sqlite3_malloc(sizeof(dhmig_blanks));
+	if (b == NULL || z == NULL) { sqlite3_free(b); return NULL; }
+	memset(b, 0, sizeof(*b));
+	for (int i = 0; i < n && b->n < 64;) {
+		int size = z[i] < 0x80 ? 1 : z[i] < 0xE0 ? 2 : z[i] < 0xF0 ? 3 : 4;
+		if (i + size > n) size = n - i;
+		memcpy(b->seq[b->n], z + i, size);
+		b->len[b->n] = size;
+		b->first[z[i]] = 1;
+		b->last[z[i + size - 1]] = 1;
+		b->n++;
+		i += size;
+	}
+	sqlite3_set_auxdata(ctx, 1, b, sqlite3_free);
+	// SQLite may free it at once when it cannot keep it: ask again.
+	return sqlite3_get_auxdata(ctx, 1) != NULL ? b : NULL;
+}
+
+// dhmig_trim_span narrows [*from, *to) of s past the blanks at both ends,
+// comparing encoded bytes as SQLite's trim(x, set) does.
+static void dhmig_trim_span(const dhmig_blanks *b, const unsigned char *s, int *from, int *to) {
+	int i = *from, j = *to, hit = 1;
+	while (hit && i < j && b->first[s[i]]) {
+		hit = 0;
+		for (int k = 0; k < b->n; k++) {
+			if (b->len[k] <= j - i && memcmp(s + i, b->seq[k], b->len[k]) == 0) { i += b->len[k]; hit = 1; break; }
+		}
+	}
+	hit = 1;
+	while (hit && i < j && b->last[s[j - 1]]) {
+		hit = 0;
+		for (int k = 0; k < b->n; k++) {
+			if (b->len[k] <= j - i && memcmp(s + j - b->len[k], b->seq[k], b->len[k]) == 0) { j -= b->len[k]; hit = 1; break; }
+		}
+	}
+	*from = i;
+	*to = j;
+}
+
+// dhmig_trim(x, set) is trim(x, set), which costs a comparison with every
+// character of set at each end of every value; here a value whose end
+// bytes cannot begin or end a blank is returned as it is. lower: 1 also
+// maps A-Z to a-z (dhmig_canon_email). target.Trim and target.CanonEmail
+// are the rules; the tests hold them equal.
+static void dhmig_trim_common(sqlite3_context *ctx, sqlite3_value **argv, int lower) {
+	int type = sqlite3_value_type(argv[0]);
+	if (type == DHMIG_SQLITE_NULL) { sqlite3_result_null(ctx); return; }
+	dhmig_blanks *b = dhmig_blank_set(ctx, argv[1]);
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	if (b == NULL || s == NULL) { sqlite3_result_error_nomem(ctx); return; }
+	int n = sqlite3_value_bytes(argv[0]);
+	int from = 0, to = n;
+	dhmig_trim_span(b, s, &from, &to);
+	int upper = 0;
+	for (int i = from; lower && i < to && !upper; i++) upper = s[i] >= 'A' && s[i] <= 'Z';
+	if (type == DHMIG_SQLITE_TEXT && from == 0 && to == n && !upper) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	if (!upper) {
+		sqlite3_result_text(ctx, (const char *)s + from, to - from, (void (*)(void *))-1);
+		return;
+	}
+	char *out = sqlite3_malloc(to - from + 1);
+	if (out == NULL) { sqlite3_result_error_nomem(ctx); return; }
+	for (int i = from; i < to; i++) {
+		unsigned char c = s[i];
+		out[i - from] = (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+	}
+	sqlite3_result_text(ctx, out, to - from, sqlite3_free);
+}
+
+static void dhmig_trim(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+	(void)argc;
+	dhmig_trim_common(ctx, argv, 0);
+}
+
+static void dhmig_canon_email(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+	(void)argc;
+	dhmig_trim_common(ctx, argv, 1);
 }
 
 static int dhmig_sqlite_init(sqlite3 *db, char **err, const void *api) {
@@ -180,7 +296,13 @@ static int dhmig_sqlite_init(sqlite3 *db, char **err, const void *api) {
 		rc = sqlite3_create_function_v2(db, "dhmig_username_ok", 2, DHMIG_FUNC_FLAGS, NULL, dhmig_username_ok, NULL, NULL, NULL);
 	}
 	if (rc == 0) {
-		rc = sqlite3_create_function_v2(db, "dhmig_time_ok", 1, DHMIG_FUNC_FLAGS, NULL, dhmig_time_ok, NULL, NULL, NULL);
+		rc = sqlite3_create_function_v2(db, "dhmig_time_ok", 3, DHMIG_FUNC_FLAGS, NULL, dhmig_time_ok, NULL, NULL, NULL);
+	}
+	if (rc == 0) {
+		rc = sqlite3_create_function_v2(db, "dhmig_trim", 2, DHMIG_FUNC_FLAGS, NULL, dhmig_trim, NULL, NULL, NULL);
+	}
+	if (rc == 0) {
+		rc = sqlite3_create_function_v2(db, "dhmig_canon_email", 2, DHMIG_FUNC_FLAGS, NULL, dhmig_canon_email, NULL, NULL, NULL);
 	}
 	return rc;
 }
