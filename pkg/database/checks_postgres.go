@@ -12,7 +12,6 @@ import (
 // whatever standard_conforming_strings says.
 const (
 	pgBcryptOutsideTail = `[^./A-Za-z0-9]`
-	pgEmailPattern      = `^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+[.][a-zA-Z]{2,}$`
 )
 
 // pgBcryptCosts are the accepted cost fields with the dollar after them.
@@ -42,7 +41,7 @@ func (postgresDialect) AcceptedBcryptSQL(expr string) string {
 // ValidEmailSQL counts the length in bytes, as AcceptedBcryptSQL does: the
 // pattern admits only one-byte characters.
 func (postgresDialect) ValidEmailSQL(expr string) string {
-	return fmt.Sprintf("(%s ~ '%s' AND octet_length(%s) <= 254)", expr, pgEmailPattern, expr)
+	return fmt.Sprintf("(%[1]s ~ '%[2]s' AND octet_length(%[1]s) <= %[3]d)", expr, target.EmailPattern, target.MaxEmailLen)
 }
 
 // TrimSQL: btrim(x, set) removes any character of set from both ends.

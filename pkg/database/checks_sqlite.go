@@ -17,7 +17,7 @@ func (sqliteDialect) AcceptedBcryptSQL(expr string) string {
 }
 
 func (sqliteDialect) ValidEmailSQL(expr string) string {
-	return fmt.Sprintf("dhmig_email_ok(%s)", expr)
+	return fmt.Sprintf("dhmig_email_ok(%s, %d)", expr, target.MaxEmailLen)
 }
 
 // TrimSQL is SQLite's trim(x, set) (it compares encoded bytes at each

@@ -68,8 +68,8 @@ static void dhmig_bcrypt_ok(sqlite3_context *ctx, int argc, sqlite3_value **argv
 	sqlite3_result_int(ctx, ok);
 }
 
-// dhmig_email_ok(x): 1 when x matches ^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$
-// and has at most 254 characters, else 0; NULL for NULL.
+// dhmig_email_ok(x, max): 1 when x matches ^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$
+// and has at most max bytes, else 0; NULL for NULL.
 static void dhmig_email_ok(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 	(void)argc;
 	if (sqlite3_value_type(argv[0]) == DHMIG_SQLITE_NULL) { sqlite3_result_null(ctx); return; }
@@ -77,7 +77,7 @@ static void dhmig_email_ok(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (s == NULL) { sqlite3_result_error_nomem(ctx); return; }
 	int n = sqlite3_value_bytes(argv[0]);
 	// Every accepted byte is ASCII, so bytes = characters for any match.
-	if (n > 254) { sqlite3_result_int(ctx, 0); return; }
+	if (n > sqlite3_value_int(argv[1])) { sqlite3_result_int(ctx, 0); return; }
 	int at = 0;
 	while (at < n && s[at] != '@') {
 		unsigned char c = s[at];
@@ -290,7 +290,7 @@ static int dhmig_sqlite_init(sqlite3 *db, char **err, const void *api) {
 	(void)api;
 	int rc = sqlite3_create_function_v2(db, "dhmig_bcrypt_ok", 1, DHMIG_FUNC_FLAGS, NULL, dhmig_bcrypt_ok, NULL, NULL, NULL);
 	if (rc == 0) {
-		rc = sqlite3_create_function_v2(db, "dhmig_email_ok", 1, DHMIG_FUNC_FLAGS, NULL, dhmig_email_ok, NULL, NULL, NULL);
+		rc = sqlite3_create_function_v2(db, "dhmig_email_ok", 2, DHMIG_FUNC_FLAGS, NULL, dhmig_email_ok, NULL, NULL, NULL);
 	}
 	if (rc == 0) {
 		rc = sqlite3_create_function_v2(db, "dhmig_username_ok", 2, DHMIG_FUNC_FLAGS, NULL, dhmig_username_ok, NULL, NULL, NULL);
