@@ -43,7 +43,7 @@ func ExitCode(err error) (int, string) {
 	case errors.Is(err, token.ErrInvalidClaims):
 		return ExitTokenInvalid, "token_invalid"
 	case errors.Is(err, integrity.ErrVerifyFailed), errors.Is(err, usermigrate.ErrRejected), errors.Is(err, token.ErrNotValid),
-		errors.Is(err, smoke.ErrFailed):
+		errors.Is(err, smoke.ErrFailed), errors.Is(err, smoke.ErrLoginRefused):
 		return ExitVerify, "verify_failed"
 	case errors.Is(err, smoke.ErrUnreachable):
 		return ExitError, "unreachable"

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,5 +78,24 @@ func TestSmokePasswordSources(t *testing.T) {
 	}
 	if _, err := f.smokePassword(filepath.Join(dir, "missing")); !errors.As(err, &ue) || strings.Contains(err.Error(), "from file") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// smoke's verdicts map to the documented exit codes.
+func TestSmokeExitCodes(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		code int
+		kind string
+	}{
+		{fmt.Errorf("%w: login", smoke.ErrFailed), ExitVerify, "verify_failed"},
+		{smoke.ErrGateBreached, ExitVerify, "verify_failed"},
+		{fmt.Errorf("%w: locked", smoke.ErrLoginRefused), ExitVerify, "verify_failed"},
+		{fmt.Errorf("%w: http://127.0.0.1:1", smoke.ErrUnreachable), ExitError, "unreachable"},
+		{reported(fmt.Errorf("load test stopped after 3 requests: %w", context.Canceled)), ExitError, "interrupted"},
+	} {
+		if code, kind := ExitCode(c.err); code != c.code || kind != c.kind {
+			t.Errorf("%v: exit %d %s, want %d %s", c.err, code, kind, c.code, c.kind)
+		}
 	}
 }

@@ -5,9 +5,8 @@ import (
 	"fmt"
 )
 
-// ErrFailed means a smoke step failed, a load gate was breached, or
-// login-check found that the app would refuse the login: the command's
-// report says which (exit 3).
+// ErrFailed means a smoke step failed or a load gate was breached: the
+// command's report says which (exit 3).
 var ErrFailed = errors.New("smoke check failed")
 
 // ErrGateBreached is a load test whose figures breach --max-p95 or
@@ -15,8 +14,8 @@ var ErrFailed = errors.New("smoke check failed")
 var ErrGateBreached = fmt.Errorf("%w: load gate breached", ErrFailed)
 
 // ErrLoginRefused is login-check's verdict that the app would refuse the
-// login.
-var ErrLoginRefused = fmt.Errorf("%w: the app would refuse this login", ErrFailed)
+// login (exit 3, like ErrFailed).
+var ErrLoginRefused = errors.New("the app would refuse this login")
 
 // ErrUnreachable means the server could not be reached at all (no
 // connection: refused, no route, unknown host), as opposed to a server that

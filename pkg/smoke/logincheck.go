@@ -3,6 +3,7 @@ package smoke
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/crypto/bcrypt"
@@ -86,7 +87,7 @@ func (v Verdict) Err() error {
 	if v.CanLogIn {
 		return nil
 	}
-	return fmt.Errorf("%w: %v", ErrLoginRefused, v.Reasons)
+	return fmt.Errorf("%w: %s", ErrLoginRefused, strings.Join(v.Reasons, ", "))
 }
 
 // Check says whether the app would let the user log in and, if not, every
