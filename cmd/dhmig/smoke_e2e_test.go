@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
@@ -203,6 +207,45 @@ func TestSmokeLoadE2E(t *testing.T) {
 	}
 	if !strings.HasSuffix(r.Stderr, "\ndhmig: smoke check failed: load gate breached: error rate 0.3333 (10 of 30 requests) is above --max-error-rate 0.0100\n") {
 		t.Errorf("stderr:\n%s", r)
+	}
+}
+
+// TestSmokeLoadInterruptE2E: SIGINT stops a load test cleanly; the figures
+// so far are printed and add up, and the exit code is 1.
+func TestSmokeLoadInterruptE2E(t *testing.T) {
+	_, dir, env, srv := smokeFixture(t)
+	cmd := exec.Command(dhmigBin, "smoke", "--load", "--server", srv.URL, "--email", "ann@example.com",
+		"--concurrency", "2", "--duration", "1m", "-o", "json")
+	cmd.Dir, cmd.Env = dir, append(baseEnv(), append(env, "DHMIG_SMOKE_PASSWORD=pw")...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); srv.Logins.Load() < 20; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("the load test made %d logins in 20 s", srv.Logins.Load())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v\n%s\n%s", err, out.String(), errOut.String())
+	}
+	var rep struct {
+		Requests, Successes, Errors int64
+		StoppedBy                   string `json:"stopped_by"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || rep.StoppedBy != "interrupted" || rep.Requests < 20 ||
+		rep.Requests != rep.Successes+rep.Errors || rep.Successes > srv.Logins.Load() {
+		t.Errorf("report (%v) %+v:\n%s", err, rep, out.String())
+	}
+	if !strings.Contains(errOut.String(), "dhmig: interrupted: load test stopped after ") {
+		t.Errorf("stderr:\n%s", errOut.String())
 	}
 }
 
