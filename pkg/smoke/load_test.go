@@ -77,6 +77,11 @@ func TestLoadCountsAddUp(t *testing.T) {
 	if srv.Logins.Load() != 30 || srv.Refreshes.Load() != 30 {
 		t.Errorf("the server answered %d logins and %d refreshes", srv.Logins.Load(), srv.Refreshes.Load())
 	}
+	// Keep-alive: the 4 clients reuse their connections instead of opening
+	// one per request (the bound leaves room for the transport's dial race).
+	if n := srv.Conns.Load(); n < 1 || n > 12 {
+		t.Errorf("%d connections for 60 requests from 4 clients", n)
+	}
 	if rep.Gate == nil || !rep.Gate.Passed || rep.Err() != nil {
 		t.Errorf("gate %+v, err %v", rep.Gate, rep.Err())
 	}

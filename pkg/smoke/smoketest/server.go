@@ -44,8 +44,9 @@ type Options struct {
 // Server is a running contract server on 127.0.0.1.
 type Server struct {
 	URL string
-	// Logins and Refreshes count the answered requests of each kind.
-	Logins, Refreshes atomic.Int64
+	// Logins and Refreshes count the answered requests of each kind;
+	// Conns counts the connections clients opened (keep-alive keeps it low).
+	Logins, Refreshes, Conns atomic.Int64
 
 	db  *database.DB
 	o   Options
@@ -73,7 +74,12 @@ func Start(t testing.TB, db *database.DB, o Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second,
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				s.Conns.Add(1)
+			}
+		}}
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	s.URL = "http://" + l.Addr().String()
