@@ -34,12 +34,6 @@ func exec(t testing.TB, db *database.DB, q string, args ...any) {
 	}
 }
 
-// legacyPasswords are the fixture's known legacy passwords.
-var legacyPasswords = map[string]string{
-	"alice@example.com": "alice-pw", "bob@example.com": "bob-pw", "carol@example.com": "carol-pw",
-	"dave@example.com": "dave-pw", "heidi@example.com": "heidi-pw", "ivan@example.com": "ivan-pw",
-}
-
 // migrated builds the dirty fixture on a fresh database of tg's engine and
 // migrates it with dhmig's own copy (--on-conflict skip --unsupported-hash
 // keep, sealed temporary passwords), then changes what happens after
