@@ -99,7 +99,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if err != nil && !errors.Is(err, ErrNoAuthSchema) {
 		return rep, err
 	}
-	r := &runner{o: o, rep: &rep, accts: accts, secrets: []string{string(o.Password)}}
+	r := &runner{o: o, rep: &rep, accts: accts, noSchema: err != nil, secrets: []string{string(o.Password)}}
 	if len(accts) == 1 {
 		rep.UserID = accts[0].ID
 	}
@@ -110,10 +110,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 }
 
 type runner struct {
-	o       Options
-	rep     *Report
-	accts   []Account
-	secrets []string
+	o     Options
+	rep   *Report
+	accts []Account
+	// noSchema: the configured database has no auth_users at all.
+	noSchema bool
+	secrets  []string
 	// what the steps hand on
 	access, refresh string
 	claims          *token.Claims
@@ -199,11 +201,12 @@ func (r *runner) checkToken() (bool, string) {
 }
 
 func (r *runner) checkClaims() (bool, string) {
-	switch len(r.accts) {
-	case 0:
+	switch {
+	case r.noSchema:
+		return false, "the configured database has no auth_users table: is --database-url the server's database?"
+	case len(r.accts) == 0:
 		return false, "no auth_users row has this email: the server logged in a user the database does not hold"
-	case 1:
-	default:
+	case len(r.accts) > 1:
 		return false, fmt.Sprintf("%d auth_users rows share this email: dhmig verify reports them", len(r.accts))
 	}
 	a, c := r.accts[0], r.claims

@@ -164,3 +164,26 @@ func TestRunUnreachable(t *testing.T) {
 		t.Errorf("login detail %q", d)
 	}
 }
+
+// TestRunClaimsAreTheRow: the server's tokens are held to the database
+// dhmig reads; when that is not the server's database (a copy migrated
+// separately, or none at all), the claims step says so.
+func TestRunClaimsAreTheRow(t *testing.T) {
+	served := migrated(t, dbtest.SQLite(t))
+	srv := smoketest.Start(t, served, smoketest.Options{Secret: secret})
+
+	other := migrated(t, dbtest.SQLite(t)) // same users, other ids
+	rep := run(t, other, srv.URL, "alice@example.com", "alice-pw", false)
+	if got := statuses(rep); got != "login=pass token=pass claims=fail protected=pass tampered=pass expired=pass" {
+		t.Fatalf("steps %s", got)
+	}
+	if d := step(t, rep, smoke.StepClaims).Detail; !strings.HasPrefix(d, `sub is "`) || !strings.Contains(d, "the row's id is "+rep.UserID) {
+		t.Errorf("claims detail %q", d)
+	}
+
+	empty := dbtest.Open(t, dbtest.SQLite(t))
+	rep = run(t, empty, srv.URL, "alice@example.com", "alice-pw", false)
+	if d := step(t, rep, smoke.StepClaims); d.Status != smoke.StatusFail || !strings.Contains(d.Detail, "no auth_users table") {
+		t.Errorf("claims against an empty database: %+v", d)
+	}
+}
