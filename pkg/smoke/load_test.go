@@ -112,6 +112,28 @@ func TestLoadGateBreached(t *testing.T) {
 	}
 }
 
+// TestLoadTimeouts: a server slower than the per-request timeout gives
+// timeouts, counted as errors of their own kind and kept out of the
+// latencies (nothing was answered).
+func TestLoadTimeouts(t *testing.T) {
+	db := migrated(t, dbtest.SQLite(t))
+	srv := smoketest.Start(t, db, smoketest.Options{Secret: secret, LoginDelay: 5 * time.Second})
+	c, err := smoke.NewClient(smoke.ClientOptions{Server: srv.URL, Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rep, err := smoke.Load(context.Background(), smoke.LoadOptions{Client: c, Accounts: creds("alice@example.com", "alice-pw"),
+		Concurrency: 2, Duration: time.Minute, Requests: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSums(t, rep)
+	if rep.Requests != 4 || rep.ErrorsByKind["timeout"] != 4 || rep.Answered != 0 || rep.LatencyMS != (smoke.Latency{}) || rep.Err() != nil {
+		t.Fatalf("report %+v", rep)
+	}
+}
+
 // TestLoadStops: by duration, by cancellation (SIGINT) with the figures so
 // far, and as unreachable when nothing listens.
 func TestLoadStops(t *testing.T) {

@@ -39,6 +39,9 @@ type Options struct {
 	AcceptExpired bool
 	// NoRefreshToken: the login answers an access token only.
 	NoRefreshToken bool
+	// LoginDelay holds every login this long before answering (a server
+	// under strain), or until the client gives up.
+	LoginDelay time.Duration
 }
 
 // Server is a running contract server on 127.0.0.1.
@@ -97,6 +100,13 @@ func detail(w http.ResponseWriter, status int, msg string) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if s.o.LoginDelay > 0 {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(s.o.LoginDelay):
+		}
+	}
 	var in struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
