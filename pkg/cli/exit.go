@@ -9,6 +9,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
+	"github.com/dhafnckmcp/dhmig/pkg/smoke"
 	"github.com/dhafnckmcp/dhmig/pkg/token"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
 )
@@ -41,8 +42,11 @@ func ExitCode(err error) (int, string) {
 		return ExitTokenExpired, "token_expired"
 	case errors.Is(err, token.ErrInvalidClaims):
 		return ExitTokenInvalid, "token_invalid"
-	case errors.Is(err, integrity.ErrVerifyFailed), errors.Is(err, usermigrate.ErrRejected), errors.Is(err, token.ErrNotValid):
+	case errors.Is(err, integrity.ErrVerifyFailed), errors.Is(err, usermigrate.ErrRejected), errors.Is(err, token.ErrNotValid),
+		errors.Is(err, smoke.ErrFailed), errors.Is(err, smoke.ErrLoginRefused):
 		return ExitVerify, "verify_failed"
+	case errors.Is(err, smoke.ErrUnreachable):
+		return ExitError, "unreachable"
 	case errors.Is(err, database.ErrLockHeld):
 		return ExitLockHeld, "lock_held"
 	case errors.Is(err, backup.ErrMissing), errors.Is(err, backup.ErrStale), errors.Is(err, backup.ErrCorrupt):

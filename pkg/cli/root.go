@@ -61,6 +61,8 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 		NewRollbackCmd(f),
 		NewVerifyCmd(f),
 		NewMetricsCmd(f),
+		NewSmokeCmd(f),
+		NewLoginCheckCmd(f),
 	)
 	addCompletionCmd(root)
 	return root

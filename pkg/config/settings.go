@@ -39,6 +39,12 @@ var Settings = []Setting{
 	appSetting("password_min_length", "8", false),
 	appSetting("max_login_attempts", "5", false),
 	appSetting("account_lockout_duration_minutes", "30", false),
+	// smoke's server and the guide's API paths; its flags are its own, so
+	// the command applies them over these.
+	{Key: "smoke_server_url", Env: []string{"DHMIG_SMOKE_SERVER_URL"}, Default: "", URL: true, Help: "the app's base URL for smoke"},
+	{Key: "smoke_login_path", Env: []string{"DHMIG_SMOKE_LOGIN_PATH"}, Default: "/api/auth/login", Help: "smoke: the login endpoint"},
+	{Key: "smoke_refresh_path", Env: []string{"DHMIG_SMOKE_REFRESH_PATH"}, Default: "/api/auth/refresh", Help: "smoke: the refresh endpoint"},
+	{Key: "smoke_protected_path", Env: []string{"DHMIG_SMOKE_PROTECTED_PATH"}, Default: "/api/protected-endpoint", Help: "smoke: a protected GET endpoint"},
 }
 
 // appSetting is one of the application's own settings (the guide's Step 3),

@@ -1,0 +1,9 @@
+// Package smoke owns the proof that migrated users can really log in, from
+// both sides: against the running server (Run: the guide's Step 6 login,
+// offline token check, protected endpoint, tampered and expired tokens,
+// refresh; Load: concurrent logins with latency figures and a CI gate), and
+// offline against the database (Check: would the app let this user log in,
+// and if not, why). It speaks the guide's API contract over HTTP, reads
+// auth_users through the dialect it is handed, and never prints a password,
+// a hash or a token.
+package smoke
