@@ -61,6 +61,7 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 		NewRollbackCmd(f),
 		NewVerifyCmd(f),
 		NewMetricsCmd(f),
+		NewNotifyCmd(f),
 	)
 	addCompletionCmd(root)
 	return root
