@@ -195,17 +195,16 @@ func (o *notifyOptions) validate(cmd *cobra.Command, f *Factory) (notifyPlan, er
 		}
 	}
 	// A letter that goes out must not say "[link]": what the template uses
-	// must be set before --execute or --outbox.
-	if o.execute || o.outbox != "" {
-		for _, need := range []struct{ field, flag, val string }{
-			{".SupportEmail", "--support-email (notify_support_email)", p.links.SupportEmail},
-			{".GuideURL", "--guide-url (notify_guide_url)", p.links.GuideURL},
-			{".ResetURL", "--reset-url (notify_reset_url)", p.links.ResetURL},
-		} {
-			if need.val == "" && strings.Contains(p.tpl.Text, need.field) {
-				return p, usageErrorf("the letter uses %s: set %s", need.field, need.flag)
-			}
+	// must be set before --execute or --outbox; a dry run says what is missing.
+	for _, m := range p.missing() {
+		if o.execute || o.outbox != "" {
+			return p, usageErrorf("%s", m)
 		}
+		if !o.status {
+			f.Logger().Warn(m + " before --execute")
+		}
+	}
+	if o.execute || o.outbox != "" {
 		if _, err := o.sender(cfg); err != nil {
 			return p, err
 		}
@@ -221,6 +220,21 @@ func (o *notifyOptions) validate(cmd *cobra.Command, f *Factory) (notifyPlan, er
 		}
 	}
 	return p, nil
+}
+
+// missing names each field the letter uses whose value is not set.
+func (p notifyPlan) missing() []string {
+	var out []string
+	for _, need := range []struct{ field, flag, val string }{
+		{".SupportEmail", "--support-email (notify_support_email)", p.links.SupportEmail},
+		{".GuideURL", "--guide-url (notify_guide_url)", p.links.GuideURL},
+		{".ResetURL", "--reset-url (notify_reset_url)", p.links.ResetURL},
+	} {
+		if need.val == "" && strings.Contains(p.tpl.Text, need.field) {
+			out = append(out, "the letter uses "+need.field+": set "+need.flag)
+		}
+	}
+	return out
 }
 
 func (o *notifyOptions) sender(cfg *config.Config) (notify.Sender, error) {
