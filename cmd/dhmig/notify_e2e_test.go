@@ -125,6 +125,33 @@ func TestNotifyE2E(t *testing.T) {
 			t.Errorf("dry run with --sample 2:\n%s", r)
 		}
 
+		var active int
+		if err := db.Get(&active, `SELECT COUNT(*) FROM auth_users a JOIN dhmig_user_map m ON m.user_id = a.id WHERE a.status = 'active'`); err != nil {
+			t.Fatal(err)
+		}
+		for only, want := range map[string]int{"temp-passwords": 5, "active": active} {
+			r := runDhmig(t, dir, env, "notify", "--only", only, "-o", "json")
+			if err := json.Unmarshal([]byte(r.Stdout), &dry); err != nil || dry.Due != want || dry.Recipients != want {
+				t.Errorf("--only %s: due %d, want %d (%v)\n%s", only, dry.Due, want, err, r)
+			}
+		}
+
+		// A custom letter with a non-ASCII subject: encoded, and decoded back.
+		custom := filepath.Join(dir, "custom.txt")
+		writeFile(t, custom, "Subject: Änderung für {{.Username}}\n\nHallo {{.Username}}, {{.ResetURL}}\n")
+		r = runDhmig(t, dir, env, "notify", "--template", custom, "--outbox", filepath.Join(dir, "custom"))
+		mustCode(t, r, 0)
+		zoe := users["zoe@example.com"]
+		fh, err := os.Open(filepath.Join(dir, "custom", zoe.ID+".eml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := parseMessage(t, fh)
+		fh.Close()
+		if p.Subject != "Änderung für "+zoe.Username || p.Body != "Hallo "+zoe.Username+", https://app.dhafnck.test/reset\n" {
+			t.Errorf("custom letter: subject %q body %q", p.Subject, p.Body)
+		}
+
 		outbox := filepath.Join(dir, "letters")
 		r = runDhmig(t, dir, env, "notify", "--outbox", outbox)
 		mustCode(t, r, 0)
