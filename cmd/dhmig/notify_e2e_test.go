@@ -328,7 +328,8 @@ func TestNotifyPermanentRejectionE2E(t *testing.T) {
 		mp := startMailpit(t, "--smtp-allowed-recipients", "^("+strings.Join(allowed, "|")+")$")
 		env = append(env, mp.env()...)
 
-		r := runDhmig(t, dir, env, "notify", "--execute", "--smtp-insecure", "--rate", "50")
+		// Three connections at once: the counts and the ledger stay exact.
+		r := runDhmig(t, dir, env, "notify", "--execute", "--smtp-insecure", "--rate", "50", "--concurrency", "3")
 		mustCode(t, r, 3)
 		if !strings.Contains(r.Stderr, "recipients refused permanently: 1 of 9") || !strings.Contains(r.Stdout, "Sent 8 of 9") {
 			t.Errorf("partial run:\n%s", r)

@@ -42,7 +42,8 @@ type SendOptions struct {
 	Backoff     time.Duration
 	RunID       string
 	Logger      *slog.Logger
-	// Progress is called after each user is done with (done, total).
+	// Progress is called after each user is done with (done, total), one
+	// call at a time.
 	Progress func(done, total int)
 	// Secrets are masked in every recorded or logged error text.
 	Secrets []string
@@ -161,14 +162,15 @@ type sendRun struct {
 	fatal error
 }
 
+// count records one user's outcome; Progress is called under the lock, so
+// callers need no synchronisation of their own.
 func (s *sendRun) count(f func(r *Result)) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	f(s.res)
 	s.done++
-	done := s.done
-	s.mu.Unlock()
 	if s.o.Progress != nil {
-		s.o.Progress(done, s.total)
+		s.o.Progress(s.done, s.total)
 	}
 }
 
