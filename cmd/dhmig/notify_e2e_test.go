@@ -277,12 +277,13 @@ func TestNotifyKilledAndResumedE2E(t *testing.T) {
 		mp := startMailpit(t)
 		env = append(env, mp.env()...)
 
-		cmd := exec.Command(dhmigBin, "notify", "--execute", "--smtp-insecure", "--rate", "4")
+		// Slow enough that the kill lands with most users still to go.
+		cmd := exec.Command(dhmigBin, "notify", "--execute", "--smtp-insecure", "--rate", "2")
 		cmd.Dir, cmd.Env = dir, append(baseEnv(), env...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, 20*time.Second, func() bool { return len(mp.messages()) >= 3 })
+		waitFor(t, 20*time.Second, func() bool { return len(mp.messages()) >= 2 })
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		first := len(mp.messages())
@@ -365,7 +366,7 @@ func TestNotifyConnectionDroppedE2E(t *testing.T) {
 		mp := startMailpit(t)
 		env = append(env, mp.env()...)
 
-		cmd := exec.Command(dhmigBin, "notify", "--execute", "--smtp-insecure", "--rate", "4", "--retry-backoff", "300ms", "--max-attempts", "6")
+		cmd := exec.Command(dhmigBin, "notify", "--execute", "--smtp-insecure", "--rate", "3", "--retry-backoff", "300ms", "--max-attempts", "6")
 		cmd.Dir, cmd.Env = dir, append(baseEnv(), env...)
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
@@ -401,6 +402,10 @@ func TestNotifyFlagsE2E(t *testing.T) {
 	env := []string{"DATABASE_URL=sqlite:" + filepath.Join(dir, "none.db"), "SMTP_HOST=smtp.example.com",
 		"SMTP_FROM_EMAIL=noreply@dhafnck.test", "NOTIFY_SUPPORT_EMAIL=support@dhafnck.test",
 		"NOTIFY_GUIDE_URL=https://docs.dhafnck.test/auth", "NOTIFY_RESET_URL=https://app.dhafnck.test/reset"}
+	open := filepath.Join(dir, "shared")
+	if err := os.Mkdir(open, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		env  []string
@@ -413,6 +418,7 @@ func TestNotifyFlagsE2E(t *testing.T) {
 		{[]string{"--guide-url", "javascript:alert(1)"}, nil, "--guide-url"},
 		{[]string{"--template", filepath.Join(dir, "missing.txt")}, nil, "--template"},
 		{[]string{"--rate", "0"}, nil, "--rate"},
+		{[]string{"--outbox", open}, nil, "open to other users"},
 	} {
 		r := runDhmig(t, dir, append(env, c.env...), append([]string{"notify"}, c.args...)...)
 		if r.Code != 2 || !strings.Contains(r.Stderr, c.want) {

@@ -291,6 +291,7 @@ func runNotifyDryRun(ctx context.Context, f *Factory, o *notifyOptions, p notify
 		if err != nil {
 			return err
 		}
+		run.run.RowsRead = int64(len(plan.Recipients))
 		out := notifyDryRun{DryRun: true, Database: db.Target.Redacted(), Template: p.tpl.Name,
 			TemplateSHA256: p.tpl.SHA256, Audience: p.audience, Counts: plan.Counts(), Due: len(plan.Due)}
 		for _, r := range plan.Due {
