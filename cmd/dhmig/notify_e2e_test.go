@@ -354,6 +354,20 @@ func TestNotifyPermanentRejectionE2E(t *testing.T) {
 		if len(mp.messages()) != 8 {
 			t.Errorf("the re-run sent again: %d messages", len(mp.messages()))
 		}
+
+		// The address is fixed on the server's side: --retry-failed sends to
+		// the failed user, and only to them.
+		mp.stop()
+		mp.extra = nil
+		mp.start()
+		r = runDhmig(t, dir, env, "notify", "--execute", "--smtp-insecure", "--retry-failed")
+		mustCode(t, r, 0)
+		if counts := mp.byRecipient(); len(counts) != 9 || counts[refused] != 1 || len(mp.messages()) != 9 {
+			t.Errorf("--retry-failed delivered %v", counts)
+		}
+		if st := notifyStatus(t, dir, env); st.Sent != 9 || st.Failed != 0 || len(st.Problems) != 0 {
+			t.Errorf("status after --retry-failed = %+v", st)
+		}
 	})
 }
 
