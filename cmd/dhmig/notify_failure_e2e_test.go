@@ -89,3 +89,67 @@ func TestNotifyInterruptedE2E(t *testing.T) {
 		t.Errorf("audit row of the interrupted run: %q (%v)", outcome, err)
 	}
 }
+
+// TestNotifyInDoubtE2E: dhmig killed after claiming a message and before
+// the server's answer (the server frozen with SIGSTOP) leaves that user in
+// doubt: --status reports it, a plain re-run sends everyone else and not
+// them (at most once), --retry-failed sends them.
+func TestNotifyInDoubtE2E(t *testing.T) {
+	db, dir, env, users := notifyFixture(t, dbtest.SQLite(t))
+	mp := startMailpit(t)
+	env = append(env, mp.env()...)
+
+	cmd := exec.Command(dhmigBin, "notify", "--execute", "--smtp-insecure", "--rate", "1")
+	cmd.Dir, cmd.Env = dir, append(baseEnv(), env...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sent := func() int {
+		var n int
+		_ = db.Get(&n, `SELECT COUNT(*) FROM dhmig_notifications WHERE status = 'sent'`)
+		return n
+	}
+	// The first message is settled; the second is a second away.
+	waitFor(t, 20*time.Second, func() bool { return sent() >= 1 })
+	if err := mp.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	var sending int
+	waitFor(t, 10*time.Second, func() bool {
+		_ = db.Get(&sending, `SELECT COUNT(*) FROM dhmig_notifications WHERE status = 'sending'`)
+		return sending == 1
+	})
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	if err := mp.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+
+	st := notifyStatus(t, dir, env)
+	if st.Sent != 1 || st.InDoubt != 1 || st.Pending != len(users)-2 || len(st.Problems) != 1 || st.Problems[0].Status != "sending" {
+		t.Fatalf("status after the kill = %+v", st)
+	}
+	doubtful := st.Problems[0].UserID
+	r := runDhmig(t, dir, env, "notify", "--status")
+	if !strings.Contains(r.Stdout, "in doubt") || !strings.Contains(r.Stdout, doubtful) {
+		t.Errorf("--status table does not name the in-doubt user:\n%s", r)
+	}
+
+	mustCode(t, runDhmig(t, dir, env, "notify", "--execute", "--smtp-insecure", "--rate", "50"), 0)
+	counts := mp.byRecipient()
+	for email, u := range users {
+		want := 1
+		if u.ID == doubtful {
+			want = 0
+		}
+		if counts[email] != want {
+			t.Errorf("after a plain re-run %s (in doubt: %v) got %d messages", email, u.ID == doubtful, counts[email])
+		}
+	}
+
+	mustCode(t, runDhmig(t, dir, env, "notify", "--execute", "--smtp-insecure", "--retry-failed"), 0)
+	checkDelivered(t, mp, users)
+	if st := notifyStatus(t, dir, env); st.Sent != len(users) || st.InDoubt != 0 {
+		t.Errorf("status after --retry-failed = %+v", st)
+	}
+}
