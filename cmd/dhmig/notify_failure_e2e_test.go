@@ -153,3 +153,20 @@ func TestNotifyInDoubtE2E(t *testing.T) {
 		t.Errorf("status after --retry-failed = %+v", st)
 	}
 }
+
+// TestNotifySenderRefusedE2E: a server that refuses the sender for good
+// (chaos 550 on MAIL FROM) is a setting to fix, not every user's failure:
+// the run stops at once (exit 1) and nobody is recorded failed.
+func TestNotifySenderRefusedE2E(t *testing.T) {
+	_, dir, env, users := notifyFixture(t, dbtest.SQLite(t))
+	mp := startMailpit(t, "--chaos-triggers", "Sender:550:100")
+	env = append(env, mp.env()...)
+	r := runDhmig(t, dir, env, "notify", "--execute", "--smtp-insecure", "--rate", "50")
+	mustCode(t, r, 1)
+	if !strings.Contains(r.Stderr, "refused the sender") {
+		t.Errorf("sender refused:\n%s", r)
+	}
+	if st := notifyStatus(t, dir, env); st.Failed != 0 || st.Pending != len(users) || len(mp.messages()) != 0 {
+		t.Errorf("status %+v, %d delivered", st, len(mp.messages()))
+	}
+}

@@ -255,6 +255,16 @@ func (s *sendRun) deliver(ctx context.Context, conn *smtpConn, r Recipient) {
 		if v.reconnect {
 			conn.drop()
 		}
+		if v.senderRefused {
+			// Not this user's failure: leave them pending and stop.
+			v.kind = temporary
+			if err := s.led.settle(record, r.UserID, v); err != nil {
+				s.fail(err)
+				return
+			}
+			s.fail(fmt.Errorf("%w %s:%d refused the sender SMTP_FROM_EMAIL: %s", ErrServer, s.o.SMTP.Host, s.o.SMTP.Port, v.text))
+			return
+		}
 		if err := s.led.settle(record, r.UserID, v); err != nil {
 			s.fail(err)
 			return

@@ -37,6 +37,9 @@ type verdict struct {
 	text string
 	// reconnect: the connection cannot be used for the next message.
 	reconnect bool
+	// senderRefused: MAIL FROM was refused for good; no recipient is at
+	// fault and every other message would fail the same way.
+	senderRefused bool
 }
 
 // Codes recorded for failures that are not a server's numeric answer.
@@ -68,7 +71,8 @@ func judge(err error, msgDelivered bool, recipient string, secrets []string) ver
 			if code >= 500 {
 				kind = permanent
 			}
-			return verdict{kind: kind, code: c, text: text, reconnect: code == 421}
+			return verdict{kind: kind, code: c, text: text, reconnect: code == 421,
+				senderRefused: kind == permanent && se.Reason == mail.ErrSMTPMailFrom}
 		}
 		if se.Reason == mail.ErrSMTPDataClose {
 			// The final "." went out; the answer did not come back.
