@@ -20,13 +20,22 @@ DEMO_ROWS ?= 3000
 GORELEASER_VERSION := v2.15.1
 GORELEASER := bin/goreleaser-$(GORELEASER_VERSION)
 
+# notify's tests deliver through a real SMTP server: Mailpit, built once into
+# bin/ like goreleaser. The tests find it through DHMIG_MAILPIT (absolute:
+# go test runs each package in its own directory); they skip without it,
+# and fail instead when DHMIG_REQUIRE_MAILPIT=1 or CI=true.
+MAILPIT_VERSION := v1.33.1
+MAILPIT := bin/mailpit-$(MAILPIT_VERSION)
+DHMIG_MAILPIT ?= $(CURDIR)/$(MAILPIT)
+export DHMIG_MAILPIT
+
 .PHONY: build test lint demo clean docs release-check release-snapshot fuzz
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/dhmig ./cmd/dhmig
 	$(GO) build -o bin/legacygen ./cmd/legacygen
 
-test:
+test: $(MAILPIT)
 	$(GO) test -count=1 -timeout 20m ./...
 
 # The fuzz targets that hold the copy, verify and the rule book's Go and SQL
@@ -65,6 +74,11 @@ $(GORELEASER):
 	@mkdir -p bin/.goreleaser
 	GOBIN=$(CURDIR)/bin/.goreleaser $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
 	mv bin/.goreleaser/goreleaser $@ && rmdir bin/.goreleaser
+
+$(MAILPIT):
+	@mkdir -p bin/.mailpit
+	GOBIN=$(CURDIR)/bin/.mailpit $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+	mv bin/.mailpit/mailpit $@ && rmdir bin/.mailpit
 
 release-check: $(GORELEASER)
 	$(GORELEASER) check

@@ -18,8 +18,10 @@ SET LOCAL maintenance_work_mem = '256MB';
 // pgIndexesAfterWithMap is the same reference doing all of dhmig's work:
 // it also fills dhmig_user_map (DESIGN.md's bookkeeping, which the
 // baseline does not write) and rebuilds its primary key, index and foreign
-// key. User ids are derived from the legacy ids in SQL, so that the mapping
-// needs no join; work_mem is raised for the foreign key's validation, as
+// key, and (like dhmig's SuspendIndexes) lets go of dhmig_notifications'
+// foreign key on auth_users' primary key while that is rebuilt. User ids
+// are derived from the legacy ids in SQL, so that the mapping needs no
+// join; work_mem is raised for the foreign key's validation, as
 // dhmig raises it. Run on dhmig's full schema (dhmig schema up), it is the
 // database's own best at what dhmig does, set-based, on one backend.
 var pgIndexesAfterWithMap = `BEGIN;
@@ -27,12 +29,15 @@ SET LOCAL maintenance_work_mem = '256MB';
 SET LOCAL work_mem = '256MB';
 ALTER TABLE dhmig_user_map DROP CONSTRAINT dhmig_user_map_user_id_fkey, DROP CONSTRAINT dhmig_user_map_pkey;
 DROP INDEX idx_dhmig_user_map_user_id;
+ALTER TABLE dhmig_notifications DROP CONSTRAINT dhmig_notifications_user_id_fkey;
 ` + pgDropAuthKeys + withLegacyUUIDs(pgBaselineInsert) + `;
 INSERT INTO dhmig_user_map (legacy_id, user_id, hash_scheme, run_id)
 SELECT CAST(id AS TEXT), ` + pgLegacyUUID + `, 'bcrypt', 'reference' FROM legacy_users;
 ` + pgRebuildAuthKeys + `ALTER TABLE dhmig_user_map ADD CONSTRAINT dhmig_user_map_pkey PRIMARY KEY (legacy_id);
 CREATE INDEX idx_dhmig_user_map_user_id ON dhmig_user_map(user_id);
 ALTER TABLE dhmig_user_map ADD CONSTRAINT dhmig_user_map_user_id_fkey
+    FOREIGN KEY (user_id) REFERENCES auth_users(id) ON DELETE CASCADE;
+ALTER TABLE dhmig_notifications ADD CONSTRAINT dhmig_notifications_user_id_fkey
     FOREIGN KEY (user_id) REFERENCES auth_users(id) ON DELETE CASCADE;
 COMMIT;
 `

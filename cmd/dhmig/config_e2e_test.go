@@ -130,7 +130,8 @@ func TestConfigCheckE2E(t *testing.T) {
 	}
 
 	// The real environment fills the SMTP values and overrides the .env.
-	smtp := []string{"SMTP_HOST=smtp.mail.test", "SMTP_USER=mailer", "SMTP_PASSWORD=Real-Smtp-Pa55word", "SMTP_FROM_EMAIL=noreply@dhafnck.test"}
+	smtp := []string{"SMTP_HOST=smtp.mail.test", "SMTP_USER=mailer", "SMTP_PASSWORD=Real-Smtp-Pa55word", "SMTP_FROM_EMAIL=noreply@dhafnck.test",
+		"NOTIFY_SUPPORT_EMAIL=support@dhafnck.test", "NOTIFY_GUIDE_URL=https://docs.dhafnck.test/auth", "NOTIFY_RESET_URL=https://app.dhafnck.test/reset"}
 	r = runDhmig(t, dir, smtp, "config", "check")
 	mustCode(t, r, 0)
 	if !strings.Contains(r.Stdout, "0 errors, 0 warnings") || !strings.Contains(r.Stdout, "env SMTP_HOST") {

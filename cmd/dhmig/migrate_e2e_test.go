@@ -98,7 +98,7 @@ func TestMigrateOperatorFlow(t *testing.T) {
 		r = runDhmig(t, dir, env, append([]string{"migrate", "--execute", "-o", "json"}, policies...)...)
 		mustCode(t, r, 0)
 		ex := parseMigrate(t, r)
-		if !ex.Committed || ex.Outcome != "committed" || ex.Gate.BackupID != backupID || len(ex.Schema) != 4 || !ex.Verify.OK {
+		if !ex.Committed || ex.Outcome != "committed" || ex.Gate.BackupID != backupID || len(ex.Schema) != 5 || !ex.Verify.OK {
 			t.Fatalf("execute = %+v", ex)
 		}
 		if ex.Users.Migrated != dry.Users.Migrated || ex.Users.Rejected != dry.Users.Rejected || ex.Users.Migrated+ex.Users.Rejected != 400 {

@@ -20,7 +20,7 @@ func TestSchemaUpStatusDownE2E(t *testing.T) {
 
 		r := runDhmig(t, dir, env, "schema", "up")
 		mustCode(t, r, 0)
-		for _, want := range []string{"applied 0001_auth_schema", "applied 0002_dhmig_bookkeeping", "applied 0003_legacy_id_collation", "applied 0004_rejects_per_row", "schema is now at version 0004"} {
+		for _, want := range []string{"applied 0001_auth_schema", "applied 0002_dhmig_bookkeeping", "applied 0003_legacy_id_collation", "applied 0004_rejects_per_row", "applied 0005_notifications", "schema is now at version 0005"} {
 			if !strings.Contains(r.Stdout, want) {
 				t.Errorf("schema up stdout lacks %q:\n%s", want, r)
 			}
@@ -45,7 +45,7 @@ func TestSchemaUpStatusDownE2E(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.Stdout), &st); err != nil {
 			t.Fatalf("status json: %v\n%s", err, r)
 		}
-		if st.Current != 4 || len(st.Versions) != 4 {
+		if st.Current != 5 || len(st.Versions) != 5 {
 			t.Fatalf("status = %+v", st)
 		}
 		for _, v := range st.Versions {
@@ -63,7 +63,7 @@ func TestSchemaUpStatusDownE2E(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(tables) != 8 { // legacy_users, the auth tables and dhmig's bookkeeping
+		if len(tables) != 9 { // legacy_users, the auth tables and dhmig's bookkeeping
 			t.Fatalf("refused schema down must change nothing; tables = %v", tables)
 		}
 

@@ -140,6 +140,8 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		{"verify"},
 		{"metrics", "--log", "--textfile", "metrics.prom"},
 		{"history"},
+		{"notify", "--sample", "1"},
+		{"notify", "--status"},
 		{"jwt", "issue", "--user-id", "u1", "--email", "u1@example.com"},
 		{"jwt", "verify", "{token}"},
 		{"rollback", "--backup", "latest", "--yes"},

@@ -23,6 +23,9 @@ const (
 	OutcomeRejected    = "rejected"
 	OutcomeVerifyFail  = "verify-failed"
 	OutcomeInterrupted = "interrupted"
+	// OutcomePartial: notify sent some messages and not others (refused
+	// or deferred recipients); the details say how many of each.
+	OutcomePartial = "partial"
 )
 
 // Run is one writing command's audit record.

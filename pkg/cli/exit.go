@@ -9,6 +9,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
+	"github.com/dhafnckmcp/dhmig/pkg/notify"
 	"github.com/dhafnckmcp/dhmig/pkg/smoke"
 	"github.com/dhafnckmcp/dhmig/pkg/token"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
@@ -47,6 +48,8 @@ func ExitCode(err error) (int, string) {
 		return ExitVerify, "verify_failed"
 	case errors.Is(err, smoke.ErrUnreachable):
 		return ExitError, "unreachable"
+	case errors.Is(err, notify.ErrRecipientsFailed):
+		return ExitVerify, "recipients_failed"
 	case errors.Is(err, database.ErrLockHeld):
 		return ExitLockHeld, "lock_held"
 	case errors.Is(err, backup.ErrMissing), errors.Is(err, backup.ErrStale), errors.Is(err, backup.ErrCorrupt):

@@ -63,6 +63,7 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 		NewMetricsCmd(f),
 		NewSmokeCmd(f),
 		NewLoginCheckCmd(f),
+		NewNotifyCmd(f),
 	)
 	addCompletionCmd(root)
 	return root

@@ -11,6 +11,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
+	"github.com/dhafnckmcp/dhmig/pkg/notify"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
 )
 
@@ -56,6 +57,8 @@ func outcomeOf(err error, dryRun bool) string {
 		return audit.OutcomeVerifyFail
 	case errors.Is(err, context.Canceled):
 		return audit.OutcomeInterrupted
+	case errors.Is(err, notify.ErrRecipientsFailed), errors.Is(err, notify.ErrDeferred):
+		return audit.OutcomePartial
 	default:
 		return audit.OutcomeFailed
 	}

@@ -64,6 +64,7 @@ func (c *Config) CheckApp() AppReport {
 	a.lifetimes()
 	a.smtp()
 	a.security()
+	a.notify()
 
 	rep := AppReport{EnvFile: c.EnvFile, ConfigFile: c.ConfigFile, Checks: a.checks}
 	for _, k := range rep.Checks {

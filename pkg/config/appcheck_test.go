@@ -32,6 +32,9 @@ func goodEnv() map[string]string {
 		"PASSWORD_MIN_LENGTH":              "8",
 		"MAX_LOGIN_ATTEMPTS":               "5",
 		"ACCOUNT_LOCKOUT_DURATION_MINUTES": "30",
+		"NOTIFY_SUPPORT_EMAIL":             "support@dhafnck.test",
+		"NOTIFY_GUIDE_URL":                 "https://docs.dhafnck.test/auth",
+		"NOTIFY_RESET_URL":                 "https://app.dhafnck.test/reset",
 	}
 }
 
@@ -72,7 +75,8 @@ func TestCheckAppAllGood(t *testing.T) {
 		}
 	}
 	want := "JWT_SECRET_KEY,JWT_ALGORITHM,JWT_ACCESS_TOKEN_EXPIRE_MINUTES,JWT_REFRESH_TOKEN_EXPIRE_DAYS,SMTP_HOST,SMTP_PORT," +
-		"SMTP_USER,SMTP_PASSWORD,SMTP_FROM_EMAIL,PASSWORD_MIN_LENGTH,MAX_LOGIN_ATTEMPTS,ACCOUNT_LOCKOUT_DURATION_MINUTES"
+		"SMTP_USER,SMTP_PASSWORD,SMTP_FROM_EMAIL,PASSWORD_MIN_LENGTH,MAX_LOGIN_ATTEMPTS,ACCOUNT_LOCKOUT_DURATION_MINUTES," +
+		"NOTIFY_SUPPORT_EMAIL,NOTIFY_GUIDE_URL,NOTIFY_RESET_URL"
 	if got := strings.Join(keys, ","); got != want {
 		t.Fatalf("keys\n got %s\nwant %s", got, want)
 	}

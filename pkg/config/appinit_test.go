@@ -48,14 +48,16 @@ func TestInitThenCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := loadEnv(t, dir, nil).CheckApp()
-	// Only the SMTP placeholders stand between a fresh file and a clean check.
+	// Only the SMTP placeholders and notify's letter settings (not the app's:
+	// config init leaves them out) stand between a fresh file and a clean check.
 	var notOK []string
 	for _, k := range rep.Checks {
 		if k.Status != VerdictOK {
 			notOK = append(notOK, k.Key+"="+string(k.Status))
 		}
 	}
-	if got := strings.Join(notOK, ","); got != "SMTP_HOST=error,SMTP_USER=warning,SMTP_PASSWORD=warning,SMTP_FROM_EMAIL=warning" {
+	if got := strings.Join(notOK, ","); got != "SMTP_HOST=error,SMTP_USER=warning,SMTP_PASSWORD=warning,SMTP_FROM_EMAIL=warning,"+
+		"NOTIFY_SUPPORT_EMAIL=warning,NOTIFY_GUIDE_URL=warning,NOTIFY_RESET_URL=warning" {
 		t.Fatalf("fresh file verdicts: %s", got)
 	}
 }

@@ -36,6 +36,10 @@ var Settings = []Setting{
 	appSetting("smtp_user", "", false),
 	appSetting("smtp_password", "", true),
 	appSetting("smtp_from_email", "", false),
+	// The links and support address of notify's letter (docs/notify.md).
+	{Key: "notify_support_email", Env: []string{"DHMIG_NOTIFY_SUPPORT_EMAIL", "NOTIFY_SUPPORT_EMAIL"}, Help: "support address in notify's letter"},
+	{Key: "notify_guide_url", Env: []string{"DHMIG_NOTIFY_GUIDE_URL", "NOTIFY_GUIDE_URL"}, Help: "user guide link in notify's letter"},
+	{Key: "notify_reset_url", Env: []string{"DHMIG_NOTIFY_RESET_URL", "NOTIFY_RESET_URL"}, Help: "password reset page in notify's letter"},
 	appSetting("password_min_length", "8", false),
 	appSetting("max_login_attempts", "5", false),
 	appSetting("account_lockout_duration_minutes", "30", false),

@@ -47,7 +47,7 @@ func TestDialectSuite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := "auth_refresh_tokens,auth_users,dhmig_adopted_objects,dhmig_rejects,dhmig_runs,dhmig_schema_migrations,dhmig_user_map"
+			want := "auth_refresh_tokens,auth_users,dhmig_adopted_objects,dhmig_notifications,dhmig_rejects,dhmig_runs,dhmig_schema_migrations,dhmig_user_map"
 			if got := strings.Join(tables, ","); got != want {
 				t.Errorf("tables = %s, want %s", got, want)
 			}

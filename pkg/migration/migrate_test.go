@@ -70,7 +70,7 @@ func TestRun(t *testing.T) {
 		}
 		res, err = migration.Run(ctx, db, options(false, dir, tg))
 		if err != nil || res.Outcome != migration.OutcomeDryRun || res.Committed || res.Gate.Status != migration.GateMissing ||
-			len(res.Schema) != 4 || res.Users.Migrated != 6 || !res.Verify.OK {
+			len(res.Schema) != 5 || res.Users.Migrated != 6 || !res.Verify.OK {
 			t.Fatalf("dry run: %+v, %v", res, err)
 		}
 		if got := tables(t, db); len(got) != 1 {

@@ -1,0 +1,74 @@
+package notify
+
+import (
+	"context"
+	"errors"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// Plan is who a run would write to, from the ledger as it stands.
+type Plan struct {
+	// Recipients are the migrated users of the audience.
+	Recipients []Recipient
+	// Due are those this run sends to: pending ones, and with RetryFailed
+	// also the failed and in-doubt ones.
+	Due []Recipient
+	// Ledger is the letter's rows by user id.
+	Ledger map[string]Entry
+}
+
+// Counts summarise a plan or the ledger for an audience.
+type Counts struct {
+	Recipients int `json:"recipients"`
+	Sent       int `json:"sent"`
+	Failed     int `json:"failed"`
+	Pending    int `json:"pending"`
+	InDoubt    int `json:"in_doubt"`
+}
+
+// MakePlan reads the audience and the letter's ledger. Without the ledger
+// table (a schema before 0005) a dry run still plans: nobody was sent.
+func MakePlan(ctx context.Context, q database.Executor, d database.Dialect, tpl *Template, a Audience, retryFailed bool) (Plan, error) {
+	rs, err := Recipients(ctx, q, a)
+	if err != nil {
+		return Plan{}, err
+	}
+	p := Plan{Recipients: rs, Ledger: map[string]Entry{}}
+	if err := hasLedger(ctx, q, d); err == nil {
+		if p.Ledger, err = entries(ctx, q, tpl.SHA256); err != nil {
+			return Plan{}, err
+		}
+	} else if !errors.Is(err, ErrNoLedger) {
+		return Plan{}, err
+	}
+	for _, r := range rs {
+		switch p.Ledger[r.UserID].Status {
+		case "", StatePending:
+			p.Due = append(p.Due, r)
+		case StateFailed, StateSending:
+			if retryFailed {
+				p.Due = append(p.Due, r)
+			}
+		}
+	}
+	return p, nil
+}
+
+// Counts are the plan's recipients by ledger state.
+func (p Plan) Counts() Counts {
+	c := Counts{Recipients: len(p.Recipients)}
+	for _, r := range p.Recipients {
+		switch p.Ledger[r.UserID].Status {
+		case StateSent:
+			c.Sent++
+		case StateFailed:
+			c.Failed++
+		case StateSending:
+			c.InDoubt++
+		default:
+			c.Pending++
+		}
+	}
+	return c
+}

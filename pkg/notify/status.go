@@ -1,0 +1,35 @@
+package notify
+
+import (
+	"context"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+)
+
+// Status is the ledger of one letter for an audience: what notify --status
+// reports.
+type Status struct {
+	Template       string   `json:"template"`
+	TemplateSHA256 string   `json:"template_sha256"`
+	Audience       Audience `json:"audience"`
+	Counts
+	// Problems are the failed and in-doubt users (ids and codes, never
+	// addresses), for support to follow up.
+	Problems []Entry `json:"problems"`
+}
+
+// ReadStatus reports the ledger for the letter and audience; without the
+// ledger table everyone is pending.
+func ReadStatus(ctx context.Context, q database.Executor, d database.Dialect, tpl *Template, a Audience) (Status, error) {
+	p, err := MakePlan(ctx, q, d, tpl, a, false)
+	if err != nil {
+		return Status{}, err
+	}
+	st := Status{Template: tpl.Name, TemplateSHA256: tpl.SHA256, Audience: a, Counts: p.Counts(), Problems: []Entry{}}
+	for _, r := range p.Recipients {
+		if e, ok := p.Ledger[r.UserID]; ok && (e.Status == StateFailed || e.Status == StateSending) {
+			st.Problems = append(st.Problems, e)
+		}
+	}
+	return st, nil
+}
