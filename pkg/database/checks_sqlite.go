@@ -20,6 +20,13 @@ func (sqliteDialect) ValidEmailSQL(expr string) string {
 	return fmt.Sprintf("dhmig_email_ok(%s)", expr)
 }
 
+// BytewiseSQL: BINARY is memcmp on the text; said outright because a
+// CAST keeps the collation of the column inside it (a legacy id declared
+// COLLATE NOCASE would otherwise sort case-insensitively).
+func (sqliteDialect) BytewiseSQL(expr string) string {
+	return fmt.Sprintf(`(%s) COLLATE BINARY`, expr)
+}
+
 // TrimSQL: SQLite's trim(x, set) removes, at each end, any character of
 // set by comparing its encoded bytes, as target.Trim does.
 func (sqliteDialect) TrimSQL(expr string) string {

@@ -22,6 +22,12 @@ type OpenOptions struct {
 	// Create allows a missing SQLite file to be created (fixtures only; the
 	// commands never create a database by accident).
 	Create bool
+	// ReadOnly opens a database dhmig only reads (--source-url): the
+	// server or file refuses every write, and transactions begin without
+	// a write lock (SQLite: mode=ro, deferred BEGIN; PostgreSQL:
+	// default_transaction_read_only), so reading it never blocks the
+	// application's writers longer than a read would.
+	ReadOnly bool
 }
 
 // DB is an open database with the dialect that speaks to it.
@@ -94,13 +100,16 @@ func hostOf(t Target) string {
 // at once, and every call into SQLite paid for the lock (9% of a large
 // copy's CPU).
 func sqliteDSN(path string, o OpenOptions) string {
-	mode := "rw"
-	if o.Create {
+	mode, txlock := "rw", "immediate"
+	switch {
+	case o.ReadOnly:
+		mode, txlock = "ro", "deferred"
+	case o.Create:
 		mode = "rwc"
 	}
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	return fmt.Sprintf("file:%s?mode=%s&_foreign_keys=on&_mutex=no&_busy_timeout=%d&_txlock=immediate",
-		escaped, mode, o.BusyTimeout.Milliseconds())
+	return fmt.Sprintf("file:%s?mode=%s&_foreign_keys=on&_mutex=no&_busy_timeout=%d&_txlock=%s",
+		escaped, mode, o.BusyTimeout.Milliseconds(), txlock)
 }
 
 func postgresDSN(t Target, o OpenOptions) string {
@@ -110,6 +119,11 @@ func postgresDSN(t Target, o OpenOptions) string {
 	}
 	if _, ok := t.Params["sslmode"]; !ok {
 		extra["sslmode"] = "prefer" // libpq's and psycopg2's default
+	}
+	if o.ReadOnly {
+		// lib/pq sends it as a run-time setting: every transaction of the
+		// session is read-only unless it says otherwise.
+		extra["default_transaction_read_only"] = "on"
 	}
 	// lib/pq has no sslpassword and would send any parameter it does not
 	// know to the server as a run-time setting, so it stays behind.
