@@ -169,3 +169,57 @@ func TestSourceURLMovesToPostgres(t *testing.T) {
 		})
 	}
 }
+
+// TestSourceURLPasswordNeverPrinted: a password in --source-url is masked
+// like the target's, in every output of the commands that read the source,
+// in the manifest, the audit trail and the migration log, and in the error
+// of a source that cannot be reached.
+func TestSourceURLPasswordNeverPrinted(t *testing.T) {
+	const secret = "Src-S3cret-pw"
+	src, tgt := dbtest.Postgres(t), dbtest.Postgres(t)
+	generateLegacy(t, src, "--rows", "30")
+	withPW := src
+	withPW.User, withPW.Password = "postgres", secret
+	dir := t.TempDir()
+	log := filepath.Join(dir, "migration.log")
+	env := []string{"DATABASE_URL=" + dbtest.URL(tgt), "BACKUP_LOCATION=" + dir + "/backups", "MIGRATION_LOG=" + log}
+	check := func(r result, what string) {
+		t.Helper()
+		if strings.Contains(r.Stdout+r.Stderr, secret) {
+			t.Errorf("%s printed the source's password:\n%s", what, r)
+		}
+	}
+	good := append(env, "DHMIG_SOURCE_URL="+withPW.URL())
+	for _, args := range [][]string{{"doctor"}, {"config", "show"}, {"backup", "-o", "json"},
+		append([]string{"migrate", "--execute", "-o", "json"}, policies...), {"verify", "-o", "json"},
+		{"metrics", "-o", "json"}, {"history", "-o", "json"}, {"migrate-users", "--verbose"}} {
+		r := runDhmig(t, dir, good, args...)
+		check(r, strings.Join(args, " "))
+		if args[0] == "migrate" && r.Code != 0 {
+			t.Fatalf("migrate with a password in --source-url: %s", r)
+		}
+	}
+	r := runDhmig(t, dir, append(env, "DHMIG_SOURCE_URL=postgres://someone:"+secret+"@127.0.0.1:1/nowhere?sslmode=disable"), "verify")
+	mustCode(t, r, 1)
+	check(r, "verify against an unreachable source")
+	if !strings.Contains(r.Stderr, "source database") {
+		t.Errorf("the error names the source database:\n%s", r)
+	}
+	var files []string
+	_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), secret) {
+			t.Errorf("%s holds the source's password", p)
+		}
+	}
+	tdb := dbtest.Open(t, tgt)
+	var n int
+	if err := tdb.Get(&n, `SELECT COUNT(*) FROM dhmig_runs WHERE details LIKE '%' || $1 || '%'`, secret); err != nil || n != 0 {
+		t.Errorf("the audit trail holds the source's password (%d rows, %v)", n, err)
+	}
+}
