@@ -100,7 +100,7 @@ func (f *Factory) OpenSource(ctx context.Context, target database.Target) (*data
 	if err != nil {
 		return nil, err
 	}
-	if t.Kind == target.Kind && t.Identity() == target.Identity() {
+	if t.SameDatabase(target) {
 		return nil, nil
 	}
 	f.Logger().Debug("opening source database", "source", t.Redacted())
