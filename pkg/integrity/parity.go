@@ -18,13 +18,13 @@ type legacy struct{ table, id, email, hash string }
 // table.
 func (e *env) parityReady(ctx context.Context) (legacy, string, error) {
 	s := e.o.Source
-	lq, ld := e.q, e.d
+	ld := e.d // the legacy table's dialect
 	exists := e.has(s.Table)
 	var cols []database.Column
 	if s.From != nil {
-		lq, ld = s.From.Tx, s.From.Dialect
+		ld = s.From.Dialect
 		var err error
-		if cols, err = ld.Columns(ctx, lq, s.Table); err != nil {
+		if cols, err = ld.Columns(ctx, s.From.Tx, s.Table); err != nil {
 			return legacy{}, "", fmt.Errorf("columns of %s: %w", s.Table, err)
 		}
 		exists = len(cols) > 0
