@@ -22,11 +22,14 @@ type OpenOptions struct {
 	// Create allows a missing SQLite file to be created (fixtures only; the
 	// commands never create a database by accident).
 	Create bool
-	// ReadOnly opens a database dhmig only reads (--source-url): the
-	// server or file refuses every write, and transactions begin without
-	// a write lock (SQLite: mode=ro, deferred BEGIN; PostgreSQL:
-	// default_transaction_read_only), so reading it never blocks the
-	// application's writers longer than a read would.
+	// ReadOnly opens a database dhmig only reads (--source-url), to be
+	// read through Snapshot: SQLite opens the file with mode=ro (every
+	// write is refused) and begins transactions DEFERRED, without the
+	// write lock; PostgreSQL's snapshot is a READ ONLY transaction (and no
+	// startup parameter such as default_transaction_read_only is sent:
+	// poolers like PgBouncer refuse the ones they do not know). Either way
+	// reading never blocks the application's writers longer than a read
+	// would.
 	ReadOnly bool
 }
 
@@ -119,11 +122,6 @@ func postgresDSN(t Target, o OpenOptions) string {
 	}
 	if _, ok := t.Params["sslmode"]; !ok {
 		extra["sslmode"] = "prefer" // libpq's and psycopg2's default
-	}
-	if o.ReadOnly {
-		// lib/pq sends it as a run-time setting: every transaction of the
-		// session is read-only unless it says otherwise.
-		extra["default_transaction_read_only"] = "on"
 	}
 	// lib/pq has no sslpassword and would send any parameter it does not
 	// know to the server as a run-time setting, so it stays behind.

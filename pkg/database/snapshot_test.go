@@ -10,9 +10,9 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
 )
 
-// TestSnapshotReadsOneStateAndNeverWrites: a source opened read-only
-// refuses writes, and its snapshot keeps seeing the rows it began with
-// while another connection changes them — on both engines.
+// TestSnapshotReadsOneStateAndNeverWrites: a source's snapshot refuses
+// writes, and keeps seeing the rows it began with while another connection
+// changes them — on both engines.
 func TestSnapshotReadsOneStateAndNeverWrites(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		ctx := context.Background()
@@ -28,9 +28,6 @@ func TestSnapshotReadsOneStateAndNeverWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ro.Close()
-		if _, err := ro.Exec(`INSERT INTO legacy_users VALUES (2, 'b@example.com')`); err == nil {
-			t.Fatal("a read-only source accepted a write")
-		}
 		snap, err := ro.Snapshot(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -47,8 +44,14 @@ func TestSnapshotReadsOneStateAndNeverWrites(t *testing.T) {
 		if err := snap.Tx.Get(&n, `SELECT COUNT(*) FROM legacy_users`); err != nil || n != 1 {
 			t.Fatalf("snapshot sees %d rows (%v), want the 1 it began with", n, err)
 		}
+		if _, err := snap.Tx.Exec(`INSERT INTO legacy_users VALUES (2, 'b@example.com')`); err == nil {
+			t.Fatal("a source's snapshot accepted a write")
+		}
 		if err := snap.Close(); err != nil {
 			t.Fatal(err)
+		}
+		if err := rw.Get(&n, `SELECT COUNT(*) FROM legacy_users WHERE id = 2`); err != nil || n != 0 {
+			t.Fatalf("the refused write left %d rows (%v)", n, err)
 		}
 	})
 }
