@@ -115,8 +115,9 @@ func (r *runner) keepFilter() func(*legacyRow) (bool, error) {
 	}
 }
 
-// mapPage is how many legacy ids of dhmig_user_map mapFilter reads at once.
-const mapPage = 2000
+// mapPage is how many legacy ids of dhmig_user_map mapFilter reads at once
+// (a variable so that tests can make pages of a few rows).
+var mapPage = 2000
 
 // mapFilter tells, for source ids given in ascending byte order, whether
 // dhmig_user_map holds each one. It reads the map on the run's transaction

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,6 +131,9 @@ func sameCounts(t *testing.T, step string, got, want Result) {
 // copy and by the careful path; and the source is never changed — a SQLite
 // source file stays byte-identical.
 func TestRunApart(t *testing.T) {
+	// Pages of a few map ids, so that the merge crosses many of them.
+	defer func(n int) { mapPage = n }(mapPage)
+	mapPage = 4
 	for _, pair := range apartPairs {
 		t.Run(pair.name, func(t *testing.T) {
 			rows := dirtyFixture(t)
@@ -235,4 +239,64 @@ func verifyApart(t *testing.T, db *database.DB, src database.Target) {
 	if rep.Summary.Passed != 2 {
 		t.Fatalf("verify across databases: %+v", rep.Checks)
 	}
+}
+
+// TestMapFilterPages holds the merge with dhmig_user_map to a set lookup
+// over ids that span many pages, with gaps, ids the map has beyond the
+// source's, and source ids sharing a prefix in byte order ("1" < "10" <
+// "2"), on both engines.
+func TestMapFilterPages(t *testing.T) {
+	defer func(n int) { mapPage = n }(mapPage)
+	mapPage = 3
+	dbtest.Each(t, func(t *testing.T, tg database.Target) {
+		db := targetOnly(t, tg)
+		inMap := map[string]bool{}
+		for i := 0; i < 60; i++ {
+			if i%3 == 1 {
+				continue // gaps
+			}
+			id := fmt.Sprint(i * 7)
+			inMap[id] = true
+			uid := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+			if _, err := db.Exec(db.Rebind(`INSERT INTO auth_users (id, email, username, password_hash) VALUES (?, ?, ?, 'x')`),
+				uid, "u"+id+"@example.com", "u"+id); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(db.Rebind(`INSERT INTO dhmig_user_map (legacy_id, user_id, temp_password, hash_scheme, migrated_at, run_id)
+				VALUES (?, ?, ?, 'bcrypt', ?, 'r')`), id, uid, db.Dialect.Bool(false), db.Dialect.Timestamp(runStart)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var ids []string
+		for i := 0; i < 300; i += 2 {
+			ids = append(ids, fmt.Sprint(i))
+		}
+		slices.Sort(ids) // byte order, as the source query returns them
+		tx, err := db.Beginx()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		r := &runner{ctx: context.Background(), tx: tx, d: db.Dialect, o: &Options{SourceTable: "legacy_users"}}
+		f := r.newMapFilter()
+		found := 0
+		for _, id := range ids {
+			got, err := f.migrated(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != inMap[id] {
+				t.Fatalf("migrated(%q) = %v, want %v", id, got, inMap[id])
+			}
+			if got {
+				found++
+			}
+		}
+		if found < 10 {
+			t.Fatalf("only %d ids found in the map: the test does not span pages", found)
+		}
+		if _, err := f.migrated("0"); err == nil {
+			t.Fatal("an id out of byte order must be an error, not a wrong answer")
+		}
+	})
 }
