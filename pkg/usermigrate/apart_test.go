@@ -300,3 +300,45 @@ func TestMapFilterPages(t *testing.T) {
 		}
 	})
 }
+
+// TestRunApartOnePass: clean data from another database takes the one-pass
+// copy, the first time reading the source beside the writes (no sibling
+// connection: the source is one already), and on later runs merging the
+// source with dhmig_user_map on the writing goroutine; each run migrates
+// exactly the new rows and parity passes; the source never changes.
+func TestRunApartOnePass(t *testing.T) {
+	defer func(n int) { mapPage = n }(mapPage)
+	mapPage = 2
+	for _, pair := range apartPairs {
+		t.Run(pair.name, func(t *testing.T) {
+			srcTg := pair.src(t)
+			sdb := sourceOnly(t, srcTg, cleanFixture(t))
+			tdb := targetOnly(t, pair.target(t))
+			step := func(name string, wantMigrated, wantRejected int64) {
+				t.Helper()
+				before := sourceState(t, srcTg, sdb)
+				snap, closeSnap := openSnapshot(t, srcTg)
+				res, _, path, sibling, err := runLogged(t, tdb, Options{Now: runStart, Source: snap}, false)
+				closeSnap()
+				if err != nil || path != "one pass" || sibling || res.Migrated != wantMigrated || res.Rejected != wantRejected {
+					t.Fatalf("%s: path %q, sibling %v, err %v, result %+v; want one pass, %d migrated, %d rejected",
+						name, path, sibling, err, res, wantMigrated, wantRejected)
+				}
+				if sourceState(t, srcTg, sdb) != before {
+					t.Fatalf("%s changed the source", name)
+				}
+				verifyApart(t, tdb, srcTg)
+			}
+			step("first run", 6, 2)
+			g := bcryptHash(t, "later")
+			var more []fixtureRow
+			for id := int64(10); id <= 34; id += 4 { // "10" < "14" < … < "34" < "6" < "7": byte order
+				more = append(more, fixtureRow{id: id, email: sp(fmt.Sprintf("more%d@example.com", id)), username: sp(fmt.Sprintf("more%d", id)),
+					hash: sp(g), created: at(int(id)), active: bp(true)})
+			}
+			insertLegacy(t, sdb, "legacy_users", "id", "email", more)
+			step("rows added", int64(len(more)), 2)
+			step("again", 0, 2)
+		})
+	}
+}
