@@ -60,8 +60,14 @@ lint:
 demo: build
 	DEMO_DIR=$(CURDIR)/$(DEMO_DIR) DEMO_ROWS=$(DEMO_ROWS) ./scripts/demo.sh
 
+# The demo's SQLite file migrated into a fresh PostgreSQL database
+# (dhmig_demo) on DHMIG_TEST_POSTGRES_URL's server, the file only read.
+.PHONY: demo-pg
+demo-pg: build
+	DEMO_DIR=$(CURDIR)/$(DEMO_DIR)-pg DEMO_ROWS=$(DEMO_ROWS) ./scripts/demo-pg.sh
+
 clean:
-	rm -rf bin dist $(DEMO_DIR)
+	rm -rf bin dist $(DEMO_DIR) $(DEMO_DIR)-pg
 
 # Man pages (docs/man) and the Markdown command reference (docs/reference),
 # generated from the command tree; cmd/docgen's test fails when they are stale.

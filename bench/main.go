@@ -42,7 +42,7 @@ func main() {
 	flag.StringVar(&c.dhmig, "dhmig", "bin/dhmig", "dhmig binary")
 	flag.StringVar(&c.legacygen, "legacygen", "bin/legacygen", "legacygen binary")
 	flag.StringVar(&c.work, "work", "", "scratch directory (default a temp dir, removed at the end)")
-	flag.StringVar(&c.only, "only", "", "run one section: postgres, sqlite, hashing")
+	flag.StringVar(&c.only, "only", "", "run one section: postgres, sqlite, cross, hashing")
 	flag.DurationVar(&c.hashWindow, "hash-window", 4*time.Second, "how long each bcrypt throughput sample runs")
 	probe := flag.Bool("probe-page-faults", false, "print what one page fault costs here, in nanoseconds, and exit (the bench runs it as a child)")
 	flag.Parse()
@@ -112,6 +112,13 @@ func run(ctx context.Context, c benchConfig) error {
 		r, err := benchSQLite(ctx, c)
 		if err != nil {
 			return fmt.Errorf("sqlite: %w", err)
+		}
+		reports = append(reports, r)
+	}
+	if c.only == "" || c.only == "cross" {
+		r, err := benchCross(ctx, c)
+		if err != nil {
+			return fmt.Errorf("cross: %w", err)
 		}
 		reports = append(reports, r)
 	}

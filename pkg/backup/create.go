@@ -41,6 +41,10 @@ type Options struct {
 	Progress NewProgress
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
+	// Source, when set, describes the legacy rows of another database the
+	// migration reads (--source-url); the manifest records it. The backup
+	// itself is of the database written, never of the source.
+	Source *SourceInfo
 }
 
 func (o *Options) defaults() {
@@ -105,7 +109,7 @@ func Create(ctx context.Context, db *database.DB, o Options) (Manifest, error) {
 	}()
 	m := Manifest{
 		ID: id, CreatedAt: now, DhmigVersion: o.Version, Reason: o.Reason,
-		RowCounts: map[string]int64{}, Files: []File{}, ConfigDirs: []string{},
+		RowCounts: map[string]int64{}, Files: []File{}, ConfigDirs: []string{}, Source: o.Source,
 	}
 	for _, d := range o.ConfigDirs {
 		abs, err := filepath.Abs(d)

@@ -48,6 +48,21 @@ type Manifest struct {
 	// ConfigDirs are the directories copied (absolute), so a rollback can
 	// take its safety copy of the same ones.
 	ConfigDirs []string `json:"config_dirs"`
+	// Source describes the legacy table of another database the migration
+	// reads (--source-url), as it was when the backup was taken; that
+	// database is not in the backup and a restore never touches it.
+	Source *SourceInfo `json:"source,omitempty"`
+}
+
+// SourceInfo identifies the legacy rows of a source database, password-free.
+type SourceInfo struct {
+	Kind     database.Kind `json:"kind"`
+	Identity string        `json:"identity"`
+	Display  string        `json:"display"`
+	Table    string        `json:"table"`
+	Rows     int64         `json:"rows"`
+	// SHA256 is the checksum of the legacy rows (usermigrate.Fingerprint).
+	SHA256 string `json:"sha256"`
 }
 
 // DBInfo is what was backed up, password-free.
@@ -63,6 +78,10 @@ type DBInfo struct {
 	DumpTool *Tool `json:"dump_tool,omitempty"`
 	// Tables are the tables the backup holds (current schema).
 	Tables []string `json:"tables"`
+	// Empty says the database held no table when it was backed up (a
+	// fresh target): an archive without entries is then the whole of it,
+	// and restoring the backup empties the database.
+	Empty bool `json:"empty,omitempty"`
 }
 
 // File is one file of a backup, by its path relative to the backup

@@ -88,6 +88,7 @@ func describe(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, m 
 		return fmt.Errorf("list tables: %w", err)
 	}
 	m.Database.Tables = append([]string{}, tables...)
+	m.Database.Empty = len(tables) == 0
 	for _, t := range countedTables {
 		if !contains(tables, t) {
 			continue

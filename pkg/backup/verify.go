@@ -113,9 +113,15 @@ func readCopy(ctx context.Context, m Manifest, path string, add func(string, str
 			return err
 		}
 		list, err := pgList(ctx, tool, path)
-		if err != nil {
+		switch {
+		case err != nil:
 			add("pg_restore --list", CheckFail, "%v", err)
-		} else {
+		case len(list) == 0 && m.Database.Empty:
+			add("pg_restore --list", CheckOK, "no archive entries: the database was empty when backed up")
+		case len(list) == 0:
+			// The manifest lists tables the archive does not hold.
+			add("pg_restore --list", CheckFail, "archive lists no entries")
+		default:
 			add("pg_restore --list", CheckOK, "%d archive entries readable", len(list))
 		}
 	default:
@@ -170,9 +176,6 @@ func pgList(ctx context.Context, tool Tool, path string) ([]string, error) {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, ";") {
 			entries = append(entries, l)
 		}
-	}
-	if len(entries) == 0 {
-		return nil, fmt.Errorf("archive lists no entries")
 	}
 	return entries, nil
 }

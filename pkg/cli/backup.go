@@ -15,6 +15,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/backup"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
+	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
 )
 
 type backupOptions struct {
@@ -84,7 +85,11 @@ func runBackup(ctx context.Context, f *Factory, opts backupOptions, format outpu
 		return err
 	}
 	defer db.Close()
-	m, err := takeBackup(ctx, f, db, backup.Options{Format: opts.format, ConfigDirs: opts.configDirs, EnvFile: cfg.EnvFile})
+	src, err := f.sourceInfo(ctx, db.Target, "", usermigrate.Columns{})
+	if err != nil {
+		return err
+	}
+	m, err := takeBackup(ctx, f, db, backup.Options{Format: opts.format, ConfigDirs: opts.configDirs, EnvFile: cfg.EnvFile, Source: src})
 	if err != nil {
 		return err
 	}
@@ -103,6 +108,29 @@ func runBackup(ctx context.Context, f *Factory, opts backupOptions, format outpu
 	}
 	_, err = fmt.Fprintln(f.IO.Out, m.ID)
 	return err
+}
+
+// sourceInfo describes the legacy rows of the source database for a
+// manifest (--source-url), or nil when the legacy table is in target. A
+// source without the table is recorded with no rows and no checksum.
+func (f *Factory) sourceInfo(ctx context.Context, target database.Target, table string, cols usermigrate.Columns) (*backup.SourceInfo, error) {
+	snap, closeSource, err := f.sourceSnapshot(ctx, target)
+	if err != nil || snap == nil {
+		return nil, err
+	}
+	defer closeSource()
+	return fingerprint(ctx, f, snap, table, cols), nil
+}
+
+// fingerprint reads the source's legacy rows for the record; a table that
+// cannot be read is logged and recorded without rows or checksum.
+func fingerprint(ctx context.Context, f *Factory, snap *database.Snapshot, table string, cols usermigrate.Columns) *backup.SourceInfo {
+	fp, err := usermigrate.TakeFingerprint(ctx, snap, table, cols)
+	if err != nil {
+		f.Logger().Warn("source database: no checksum of its legacy rows", "source", snap.Target.Redacted(), "error", err.Error())
+		fp = usermigrate.Fingerprint{Kind: snap.Target.Kind, Identity: snap.Target.Identity(), Display: snap.Target.Redacted(), Table: table}
+	}
+	return &backup.SourceInfo{Kind: fp.Kind, Identity: fp.Identity, Display: fp.Display, Table: fp.Table, Rows: fp.Rows, SHA256: fp.SHA256}
 }
 
 // takeBackup writes a backup of db into the configured backup directory

@@ -31,11 +31,14 @@ type doctorCheck struct {
 }
 
 type doctorReport struct {
-	Database      string        `json:"database"`
-	Kind          string        `json:"kind"`
-	ServerVersion string        `json:"server_version,omitempty"`
-	OK            bool          `json:"ok"`
-	Checks        []doctorCheck `json:"checks"`
+	Database      string `json:"database"`
+	Kind          string `json:"kind"`
+	ServerVersion string `json:"server_version,omitempty"`
+	// Source is the database the legacy table is read from when it is
+	// not Database (--source-url).
+	Source string        `json:"source,omitempty"`
+	OK     bool          `json:"ok"`
+	Checks []doctorCheck `json:"checks"`
 }
 
 // errDoctor is returned when a check an operator needs failed (exit 1).
@@ -87,12 +90,24 @@ func runDoctor(ctx context.Context, f *Factory, t database.Target, backupDir str
 		rep.Checks = append(rep.Checks, doctorCheck{Name: name, Status: status, Detail: f.redact(fmt.Sprintf(format, args...))})
 	}
 	add("driver", checkOK, "%s", driverVersion(t.Kind))
+	src, srcErr := f.OpenSource(ctx, t)
+	if src != nil {
+		defer src.Close()
+	}
+	apart := src != nil || srcErr != nil
 	db, err := f.OpenDB(ctx)
 	if err != nil {
 		add("connect", checkFail, "%v", err)
 	} else {
 		defer db.Close()
-		doctorDatabase(ctx, db, &rep, add)
+		doctorDatabase(ctx, db, &rep, !apart, add)
+	}
+	switch {
+	case srcErr != nil:
+		add("source connect", checkFail, "%v", srcErr)
+	case src != nil:
+		rep.Source = src.Target.Redacted()
+		doctorSource(ctx, src, add)
 	}
 	doctorBackupDir(backupDir, add)
 	rep.OK = true
@@ -104,7 +119,7 @@ func runDoctor(ctx context.Context, f *Factory, t database.Target, backupDir str
 	return rep
 }
 
-func doctorDatabase(ctx context.Context, db *database.DB, rep *doctorReport, add func(string, string, string, ...any)) {
+func doctorDatabase(ctx context.Context, db *database.DB, rep *doctorReport, legacy bool, add func(string, string, string, ...any)) {
 	v, err := db.Dialect.ServerVersion(ctx, db)
 	if err != nil {
 		add("connect", checkFail, "connected, but cannot read the server version: %v", err)
@@ -130,17 +145,8 @@ func doctorDatabase(ctx context.Context, db *database.DB, rep *doctorReport, add
 		}
 	}
 
-	if ok, err := database.TableExists(ctx, db.Dialect, db, "legacy_users"); err != nil {
-		add("legacy table", checkFail, "%v", err)
-	} else if !ok {
-		add("legacy table", checkWarn, "legacy_users not found (use --source-table if it has another name)")
-	} else {
-		var n int64
-		if err := db.GetContext(ctx, &n, `SELECT COUNT(*) FROM legacy_users`); err != nil {
-			add("legacy table", checkFail, "legacy_users: %v", err)
-		} else {
-			add("legacy table", checkOK, "legacy_users has %d rows", n)
-		}
+	if legacy {
+		doctorLegacy(ctx, db, add)
 	}
 
 	if db.Dialect.Kind() != database.Postgres {
@@ -219,5 +225,45 @@ func writeDoctor(f *Factory, rep doctorReport) error {
 	if _, err := fmt.Fprintf(f.IO.Out, "database: %s\n", rep.Database); err != nil {
 		return err
 	}
+	if rep.Source != "" {
+		if _, err := fmt.Fprintf(f.IO.Out, "source:   %s (read only)\n", rep.Source); err != nil {
+			return err
+		}
+	}
 	return output.WriteTable(f.IO.Out, []string{"CHECK", "STATUS", "DETAIL"}, rows)
+}
+
+// doctorLegacy counts the legacy table where it is read.
+func doctorLegacy(ctx context.Context, db *database.DB, add func(string, string, string, ...any)) {
+	if ok, err := database.TableExists(ctx, db.Dialect, db, "legacy_users"); err != nil {
+		add("legacy table", checkFail, "%v", err)
+	} else if !ok {
+		add("legacy table", checkWarn, "legacy_users not found (use --source-table if it has another name)")
+	} else {
+		var n int64
+		if err := db.GetContext(ctx, &n, `SELECT COUNT(*) FROM legacy_users`); err != nil {
+			add("legacy table", checkFail, "legacy_users: %v", err)
+		} else {
+			add("legacy table", checkOK, "legacy_users has %d rows", n)
+		}
+	}
+}
+
+// doctorSource checks the source database (--source-url): reachable,
+// readable in a snapshot, and holding the legacy table. It is opened
+// read-only, so nothing here can write to it.
+func doctorSource(ctx context.Context, src *database.DB, add func(string, string, string, ...any)) {
+	v, err := src.Dialect.ServerVersion(ctx, src)
+	if err != nil {
+		add("source connect", checkFail, "connected, but cannot read the server version: %v", err)
+		return
+	}
+	snap, err := src.Snapshot(ctx)
+	if err != nil {
+		add("source connect", checkFail, "connected to %s %s, but %v", src.Dialect.Kind(), v, err)
+		return
+	}
+	_ = snap.Close()
+	add("source connect", checkOK, "connected to %s %s, read only (the legacy table is read here)", src.Dialect.Kind(), v)
+	doctorLegacy(ctx, src, add)
 }

@@ -84,6 +84,53 @@ func (f *Factory) OpenDB(ctx context.Context) (*database.DB, error) {
 	})
 }
 
+// OpenSource opens the database holding the legacy table, read-only
+// (--source-url), when it is another database than target; nil, nil when
+// the legacy table is read in target itself (no --source-url, or one that
+// names the same database).
+func (f *Factory) OpenSource(ctx context.Context, target database.Target) (*database.DB, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.SourceURL() == "" {
+		return nil, nil
+	}
+	t, err := config.ParseDatabaseURL(cfg.SourceURL())
+	if err != nil {
+		return nil, err
+	}
+	if t.SameDatabase(target) {
+		return nil, nil
+	}
+	f.Logger().Debug("opening source database", "source", t.Redacted())
+	db, err := database.Open(ctx, t, database.OpenOptions{ConnectTimeout: cfg.ConnectTimeout(),
+		BusyTimeout: cfg.LockTimeout(), ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("source database (--source-url): %w", err)
+	}
+	return db, nil
+}
+
+// sourceSnapshot opens the source database (OpenSource) and begins its
+// read-only snapshot; nil, and a no-op close, when the legacy table is in
+// target. close ends the snapshot and closes the database.
+func (f *Factory) sourceSnapshot(ctx context.Context, target database.Target) (*database.Snapshot, func(), error) {
+	src, err := f.OpenSource(ctx, target)
+	if err != nil || src == nil {
+		return nil, func() {}, err
+	}
+	snap, err := src.Snapshot(ctx)
+	if err != nil {
+		src.Close()
+		return nil, func() {}, err
+	}
+	return snap, func() {
+		_ = snap.Close()
+		src.Close()
+	}, nil
+}
+
 // Format parses -o/--output against the formats a command offers.
 func (f *Factory) Format(allowed ...output.Format) (output.Format, error) {
 	if f.Global.Output == "" {

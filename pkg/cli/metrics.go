@@ -73,7 +73,12 @@ line to the migration log (--log-file or MIGRATION_LOG).`,
 			// metrics only reads: the scan of auth_users gets a
 			// connection of its own (a SQLite pool holds one otherwise).
 			db.SetMaxOpenConns(metrics.MaxReaders)
-			snap, err := metrics.Collect(ctx, db, db.Dialect, metrics.Options{SourceTable: o.sourceTable})
+			src, closeSource, err := f.sourceSnapshot(ctx, db.Target)
+			if err != nil {
+				return err
+			}
+			defer closeSource()
+			snap, err := metrics.Collect(ctx, db, db.Dialect, metrics.Options{SourceTable: o.sourceTable, Source: src})
 			if err != nil {
 				return err
 			}

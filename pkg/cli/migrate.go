@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/dhafnckmcp/dhmig/pkg/backup"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
 	"github.com/dhafnckmcp/dhmig/pkg/migration"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
@@ -26,9 +28,15 @@ type migrateOptions struct {
 // migrateOutput is the documented JSON shape of migrate.
 type migrateOutput struct {
 	migration.Result
-	Database      string `json:"database"`
-	RunID         string `json:"run_id"`
-	RejectsReport string `json:"rejects_report"`
+	Database string `json:"database"`
+	// Source is the database the legacy table is read from when it is not
+	// Database (--source-url); it is only read.
+	Source string `json:"source,omitempty"`
+	// SourceRows identifies the legacy rows read from Source (their count
+	// and checksum), as the audit trail records them.
+	SourceRows    *backup.SourceInfo `json:"source_rows,omitempty"`
+	RunID         string             `json:"run_id"`
+	RejectsReport string             `json:"rejects_report"`
 }
 
 // NewMigrateCmd runs the whole guide in one transaction.
@@ -127,8 +135,16 @@ func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermi
 			id := out.Gate.BackupID
 			run.run.BackupID = &id
 		}
+		details := map[string]string{}
 		if out.Gate.Status == migration.GateSkipped {
-			run.run.Details = map[string]string{"backup_gate": "skipped (--skip-backup-check)"}
+			details["backup_gate"] = "skipped (--skip-backup-check)"
+		}
+		if s := out.SourceRows; s != nil {
+			details["source"], details["source_table"] = s.Display, s.Table
+			details["source_rows"], details["source_sha256"] = strconv.FormatInt(s.Rows, 10), s.SHA256
+		}
+		if len(details) > 0 {
+			run.run.Details = details
 		}
 		run.finish(db, err)
 	}()
@@ -142,7 +158,19 @@ func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermi
 		Logger: run.log,
 	}
 	err = f.withWriteLock(ctx, db, func() error {
-		var err error
+		// One snapshot of the source for the copy and verify: parity is
+		// proven against the rows that were copied.
+		snap, closeSource, err := f.sourceSnapshot(ctx, db.Target)
+		if err != nil {
+			return err
+		}
+		defer closeSource()
+		if snap != nil {
+			mopts.Users.Source, mopts.Verify.Source.From = snap, snap
+			out.Source = snap.Target.Redacted()
+			// What was read, for the audit trail: the source is in no backup.
+			out.SourceRows = fingerprint(ctx, f, snap, users.SourceTable, users.Columns)
+		}
 		out.Result, err = migration.Run(ctx, db, mopts)
 		return err
 	})
@@ -206,9 +234,12 @@ func writeMigrate(f *Factory, out migrateOutput) error {
 		}
 		schemaLine = verb + strings.Join(names, ", ")
 	}
+	if out.Source != "" {
+		fmt.Fprintf(w, "\nread from:   %s (the legacy table; only read)\nwritten to:  %s\n", out.Source, out.Database)
+	}
 	fmt.Fprintf(w, "\nbackup gate: %s\nschema:      %s\n\n", gate, schemaLine)
 	if out.Users != nil {
-		u := migrateUsersOutput{Result: *out.Users, Database: out.Database, Written: out.Committed, RejectsReport: out.RejectsReport}
+		u := migrateUsersOutput{Result: *out.Users, Database: out.Database, Source: out.Source, Written: out.Committed, RejectsReport: out.RejectsReport}
 		if err := output.WriteTable(w, []string{"USERS", "VALUE"}, userCopyRows(u)); err != nil {
 			return err
 		}

@@ -39,6 +39,9 @@ type migrateUsersOptions struct {
 type migrateUsersOutput struct {
 	usermigrate.Result
 	Database string `json:"database"`
+	// Source is the database the legacy table was read from when it is
+	// not Database (--source-url); it is only read.
+	Source string `json:"source,omitempty"`
 	// Written is true only when the transaction was committed.
 	Written bool `json:"written"`
 	// RejectsReport is the NDJSON report's path; empty when nothing was
@@ -197,7 +200,17 @@ func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, op
 		defer conn.Close()
 		defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 		opts.Pool, opts.Conn = db, conn
+		// The source's snapshot lasts the copy only: it is read, never
+		// locked, and ends before the commit.
+		snap, closeSource, err := f.sourceSnapshot(ctx, db.Target)
+		if err != nil {
+			return err
+		}
+		if snap != nil {
+			opts.Source, out.Source = snap, snap.Target.Redacted()
+		}
 		out.Result, err = usermigrate.Run(ctx, tx, db.Dialect, opts)
+		closeSource()
 		bars.finish()
 		if err != nil || opts.DryRun {
 			if rerr := tx.Rollback(); rerr != nil && err == nil {
@@ -258,14 +271,17 @@ func userCopyRows(out migrateUsersOutput) [][]string {
 		migrated = "would migrate"
 	}
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }
-	rows := [][]string{
-		{"database", out.Database},
+	rows := [][]string{{"database", out.Database}}
+	if out.Source != "" {
+		rows = [][]string{{"read from (read only)", out.Source}, {"written to", out.Database}}
+	}
+	rows = append(rows, [][]string{
 		{"source table", out.SourceTable},
 		{"rows read", n(out.RowsRead)},
 		{"already migrated", n(out.AlreadyMigrated)},
 		{migrated, n(out.Migrated)},
 		{"temp passwords", n(out.TempPasswords)},
-	}
+	}...)
 	if out.KeptUnsupported > 0 {
 		rows = append(rows, []string{"kept unsupported hashes", n(out.KeptUnsupported)})
 	}

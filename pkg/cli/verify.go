@@ -121,6 +121,12 @@ func runVerify(cmd *cobra.Command, f *Factory, format output.Format, opts integr
 	// Verify only reads: let each lane of checks have a connection (a
 	// SQLite pool holds one, for its writer, unless told otherwise).
 	db.SetMaxOpenConns(integrity.MaxReaders)
+	snap, closeSource, err := f.sourceSnapshot(ctx, db.Target)
+	if err != nil {
+		return err
+	}
+	defer closeSource()
+	opts.Source.From = snap
 	// No transaction: on SQLite every transaction begins IMMEDIATE and would
 	// take the write lock; plain queries only read.
 	rep, err := integrity.Run(ctx, db, db.Dialect, opts)

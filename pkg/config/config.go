@@ -192,6 +192,11 @@ func (c *Config) validate() error {
 	if _, err := ParseDatabaseURL(c.DatabaseURL()); err != nil {
 		return fmt.Errorf("%w (from %s)", err, c.Source("database_url"))
 	}
+	if u := c.SourceURL(); u != "" {
+		if _, err := ParseDatabaseURL(u); err != nil {
+			return fmt.Errorf("%w (from %s)", err, c.Source("source_url"))
+		}
+	}
 	for _, k := range []string{"lock_timeout", "connect_timeout"} {
 		if _, err := c.duration(k); err != nil {
 			return err
@@ -208,6 +213,10 @@ func (c *Config) Source(key string) Source { return c.sources[key] }
 
 // DatabaseURL is the configured database URL (it may hold a password).
 func (c *Config) DatabaseURL() string { return c.v.GetString("database_url") }
+
+// SourceURL is the database holding the legacy table when it is not the
+// one to migrate (--source-url), or "" (it may hold a password).
+func (c *Config) SourceURL() string { return c.v.GetString("source_url") }
 
 // BackupDir is where backups are written.
 func (c *Config) BackupDir() string { return c.v.GetString("backup_dir") }
@@ -268,9 +277,12 @@ func (c *Config) Effective() []Entry {
 // password and secret parameters, even when the URL does not parse, and
 // the secret settings. The CLI masks them in every message.
 func (c *Config) Secrets() []string {
-	all := database.URLSecrets(c.DatabaseURL())
-	if t, err := ParseDatabaseURL(c.DatabaseURL()); err == nil {
-		all = append(all, t.Secrets()...)
+	var all []string
+	for _, u := range []string{c.DatabaseURL(), c.SourceURL()} {
+		all = append(all, database.URLSecrets(u)...)
+		if t, err := ParseDatabaseURL(u); err == nil && u != "" {
+			all = append(all, t.Secrets()...)
+		}
 	}
 	for _, s := range Settings {
 		if v := c.Get(s.Key); s.Secret && v != "" {

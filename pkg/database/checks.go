@@ -25,6 +25,11 @@ type CheckSQL interface {
 	// ^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$ and at most 254
 	// characters. NULL when expr is NULL.
 	ValidEmailSQL(expr string) string
+	// BytewiseSQL is the text expression expr under a collation that
+	// orders and compares by bytes, as Go compares strings (PostgreSQL's
+	// "C", SQLite's BINARY): what lets two databases' rows, each sorted by
+	// legacy id, be merged in one pass.
+	BytewiseSQL(expr string) string
 	// TrimSQL is expr with target.Blanks trimmed from both ends: the SQL
 	// form of target.Trim.
 	TrimSQL(expr string) string

@@ -44,6 +44,12 @@ func (postgresDialect) ValidEmailSQL(expr string) string {
 	return fmt.Sprintf("(%[1]s ~ '%[2]s' AND octet_length(%[1]s) <= %[3]d)", expr, target.EmailPattern, target.MaxEmailLen)
 }
 
+// BytewiseSQL: the "C" collation compares the encoded bytes; an index of a
+// column declared COLLATE "C" (dhmig_user_map.legacy_id) still serves it.
+func (postgresDialect) BytewiseSQL(expr string) string {
+	return fmt.Sprintf(`(%s) COLLATE "C"`, expr)
+}
+
 // TrimSQL: btrim(x, set) removes any character of set from both ends.
 func (postgresDialect) TrimSQL(expr string) string {
 	return fmt.Sprintf("btrim(%s, %s)", expr, blankSetLiteral)

@@ -20,6 +20,13 @@ func (sqliteDialect) ValidEmailSQL(expr string) string {
 	return fmt.Sprintf("dhmig_email_ok(%s, %d)", expr, target.MaxEmailLen)
 }
 
+// BytewiseSQL: BINARY is memcmp on the text; said outright because a
+// CAST keeps the collation of the column inside it (a legacy id declared
+// COLLATE NOCASE would otherwise sort case-insensitively).
+func (sqliteDialect) BytewiseSQL(expr string) string {
+	return fmt.Sprintf(`(%s) COLLATE BINARY`, expr)
+}
+
 // TrimSQL is SQLite's trim(x, set) (it compares encoded bytes at each
 // end, as target.Trim does) without its cost on the common value: the
 // set is target.BlankSet, handed over as a constant.

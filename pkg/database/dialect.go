@@ -86,6 +86,11 @@ type Dialect interface {
 	// (SQLite's SQLITE_BUSY once the busy timeout ran out).
 	IsLockError(err error) bool
 
+	// BeginSnapshot begins a read-only transaction on db, opened with
+	// OpenOptions.ReadOnly, whose statements all read one snapshot
+	// (snapshot.go): how a source database (--source-url) is read.
+	BeginSnapshot(ctx context.Context, db *sqlx.DB) (*sqlx.Tx, error)
+
 	// Bulk moves many rows inside one transaction (bulk.go).
 	Bulk
 }

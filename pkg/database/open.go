@@ -22,6 +22,15 @@ type OpenOptions struct {
 	// Create allows a missing SQLite file to be created (fixtures only; the
 	// commands never create a database by accident).
 	Create bool
+	// ReadOnly opens a database dhmig only reads (--source-url), to be
+	// read through Snapshot: SQLite opens the file with mode=ro (every
+	// write is refused) and begins transactions DEFERRED, without the
+	// write lock; PostgreSQL's snapshot is a READ ONLY transaction (and no
+	// startup parameter such as default_transaction_read_only is sent:
+	// poolers like PgBouncer refuse the ones they do not know). Either way
+	// reading never blocks the application's writers longer than a read
+	// would.
+	ReadOnly bool
 }
 
 // DB is an open database with the dialect that speaks to it.
@@ -94,13 +103,16 @@ func hostOf(t Target) string {
 // at once, and every call into SQLite paid for the lock (9% of a large
 // copy's CPU).
 func sqliteDSN(path string, o OpenOptions) string {
-	mode := "rw"
-	if o.Create {
+	mode, txlock := "rw", "immediate"
+	switch {
+	case o.ReadOnly:
+		mode, txlock = "ro", "deferred"
+	case o.Create:
 		mode = "rwc"
 	}
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	return fmt.Sprintf("file:%s?mode=%s&_foreign_keys=on&_mutex=no&_busy_timeout=%d&_txlock=immediate",
-		escaped, mode, o.BusyTimeout.Milliseconds())
+	return fmt.Sprintf("file:%s?mode=%s&_foreign_keys=on&_mutex=no&_busy_timeout=%d&_txlock=%s",
+		escaped, mode, o.BusyTimeout.Milliseconds(), txlock)
 }
 
 func postgresDSN(t Target, o OpenOptions) string {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -51,6 +53,28 @@ func (t Target) Identity() string {
 		return t.Path
 	}
 	return fmt.Sprintf("%s:%d/%s", t.Host, t.Port, t.Name)
+}
+
+// SameDatabase reports whether t and o name the same database: one file
+// however its paths are written (a symlink, a relative path), or the same
+// server address and database name. A source that is the target itself is
+// read in the target's transaction: opening it apart would hold a reader's
+// lock on the file the transaction must commit to.
+func (t Target) SameDatabase(o Target) bool {
+	if t.Kind != o.Kind {
+		return false
+	}
+	if t.Kind != SQLite {
+		return t.Identity() == o.Identity()
+	}
+	if a, err := os.Stat(t.Path); err == nil {
+		if b, err := os.Stat(o.Path); err == nil {
+			return os.SameFile(a, b)
+		}
+	}
+	ta, errA := filepath.Abs(t.Path)
+	oa, errB := filepath.Abs(o.Path)
+	return errA == nil && errB == nil && ta == oa
 }
 
 // URLWithoutPassword is a libpq connection URI for tools such as pg_dump,

@@ -59,9 +59,6 @@ func (e *env) bind(query string) string {
 	return sqlx.Rebind(sqlx.BindType(e.d.DriverName()), query)
 }
 
-// qi quotes a validated identifier.
-func (e *env) qi(name string) string { return e.d.QuoteIdent(name) }
-
 func (e *env) count(ctx context.Context, what, query string, args ...any) (int64, error) {
 	var n sql.NullInt64
 	if err := e.q.QueryRowxContext(ctx, e.bind(query), args...).Scan(&n); err != nil {

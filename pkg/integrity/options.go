@@ -29,6 +29,11 @@ type Source struct {
 	// Required makes a missing legacy table an error instead of a skipped
 	// parity check: set it when the operator named the table.
 	Required bool
+	// From, when set, is a read-only snapshot of another database that
+	// holds the legacy table (--source-url); parity then merges the two
+	// sides instead of joining them (parity_apart.go). nil: the legacy
+	// table is in the verified database.
+	From *database.Snapshot
 }
 
 // Options select and tune the checks of one run.

@@ -18,7 +18,18 @@ type legacy struct{ table, id, email, hash string }
 // table.
 func (e *env) parityReady(ctx context.Context) (legacy, string, error) {
 	s := e.o.Source
-	if !e.has(s.Table) {
+	ld := e.d // the legacy table's dialect
+	exists := e.has(s.Table)
+	var cols []database.Column
+	if s.From != nil {
+		ld = s.From.Dialect
+		var err error
+		if cols, err = ld.Columns(ctx, s.From.Tx, s.Table); err != nil {
+			return legacy{}, "", fmt.Errorf("columns of %s: %w", s.Table, err)
+		}
+		exists = len(cols) > 0
+	}
+	if !exists {
 		if s.Required {
 			return legacy{}, "", fmt.Errorf("legacy table %s does not exist (check --source-table)", s.Table)
 		}
@@ -29,9 +40,11 @@ func (e *env) parityReady(ctx context.Context) (legacy, string, error) {
 			return legacy{}, fmt.Sprintf("table %s does not exist: this database was not migrated by dhmig", t), nil
 		}
 	}
-	cols, err := e.d.Columns(ctx, e.q, s.Table)
-	if err != nil {
-		return legacy{}, "", fmt.Errorf("columns of %s: %w", s.Table, err)
+	if s.From == nil {
+		var err error
+		if cols, err = e.d.Columns(ctx, e.q, s.Table); err != nil {
+			return legacy{}, "", fmt.Errorf("columns of %s: %w", s.Table, err)
+		}
 	}
 	var missing []string
 	for _, c := range []string{s.ID, s.Email, s.PasswordHash} {
@@ -42,7 +55,8 @@ func (e *env) parityReady(ctx context.Context) (legacy, string, error) {
 	if len(missing) > 0 {
 		return legacy{}, "", fmt.Errorf("legacy table %s has no column %s (use --map-column)", s.Table, strings.Join(missing, ", "))
 	}
-	return legacy{table: e.qi(s.Table), id: e.qi(s.ID), email: e.qi(s.Email), hash: e.qi(s.PasswordHash)}, "", nil
+	q := ld.QuoteIdent
+	return legacy{table: q(s.Table), id: q(s.ID), email: q(s.Email), hash: q(s.PasswordHash)}, "", nil
 }
 
 // parityCounts are what both parity checks need, from one pass over the
@@ -55,6 +69,11 @@ type parityCounts struct {
 	matched            int64 // mappings whose legacy row exists
 	mismatched         int64 // of those, the ones whose email or hash differ
 	mapped             int64 // all mappings
+
+	// merged: the counts come from mergeParity (a legacy table in another
+	// database), which also collected each check's examples.
+	merged                                         bool
+	legacyExamples, mismatchExamples, goneExamples []Example
 }
 
 // emailDiffers compares the canonical forms (the rule book's, whatever
@@ -80,6 +99,11 @@ func (l legacy) hashDiffers() string {
 func (e *env) parityScan(ctx context.Context, l legacy) (*parityCounts, error) {
 	if e.parity != nil {
 		return e.parity, nil
+	}
+	if e.o.Source.From != nil {
+		p, err := e.mergeParity(ctx, l)
+		e.parity = p
+		return p, err
 	}
 	// A rejected row may have several dhmig_rejects rows (rows sharing an
 	// id): the join then repeats it, which changes no sum below, and
@@ -129,7 +153,9 @@ func findUnaccountedLegacyRows(ctx context.Context, e *env) (Finding, error) {
 		f.Examples = append(f.Examples, Example{Detail: fmt.Sprintf(
 			"%d legacy rows without an id, %d recorded as rejected", p.noID, p.rejectedNoID)})
 	}
-	if room := e.o.ExampleLimit - len(f.Examples); room > 0 {
+	if room := e.o.ExampleLimit - len(f.Examples); room > 0 && p.merged {
+		f.Examples = append(f.Examples, p.legacyExamples[:min(room, len(p.legacyExamples))]...)
+	} else if room > 0 {
 		more, err := e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(l.%[2]s AS TEXT), CAST(l.%[3]s AS TEXT),`+
 			` 'legacy row neither migrated (dhmig_user_map) nor rejected (dhmig_rejects)'`+
 			` FROM %[1]s l WHERE l.%[2]s IS NOT NULL`+
@@ -156,6 +182,13 @@ func findMappedMismatches(ctx context.Context, e *env) (Finding, error) {
 	}
 	gone := max(p.mapped-p.matched, 0)
 	f := Finding{Count: p.mismatched + gone, Examples: []Example{}}
+	if p.merged {
+		f.Examples = append(f.Examples, p.mismatchExamples...)
+		if room := e.o.ExampleLimit - len(f.Examples); gone > 0 && room > 0 {
+			f.Examples = append(f.Examples, p.goneExamples[:min(room, len(p.goneExamples))]...)
+		}
+		return f, nil
+	}
 	if p.mismatched > 0 {
 		f.Examples, err = e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(u.id AS TEXT), u.email, 'legacy row ' || CAST(l.%[2]s AS TEXT) || ': '`+
 			` || CASE WHEN %[3]s THEN CASE WHEN %[4]s THEN 'email and password hash differ' ELSE 'email differs' END`+

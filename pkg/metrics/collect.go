@@ -33,6 +33,9 @@ type Options struct {
 	// SourceTable is the legacy table (default legacy_users); a validated
 	// identifier, quoted.
 	SourceTable string
+	// Source, when set, is a read-only snapshot of another database that
+	// holds the legacy table (--source-url): legacy rows are counted there.
+	Source *database.Snapshot
 	// Now decides which refresh tokens have expired (default time.Now()).
 	Now time.Time
 }
@@ -159,7 +162,15 @@ func collectOthers(ctx context.Context, q sqlx.QueryerContext, d database.Dialec
 			return err
 		}
 	}
-	if has(opts.SourceTable) {
+	if src := opts.Source; src != nil {
+		if ok, err := database.TableExists(ctx, src.Dialect, src.Tx, opts.SourceTable); err != nil {
+			return fmt.Errorf("find %s: %w", opts.SourceTable, err)
+		} else if ok {
+			if s.LegacyUsers, err = countRows(ctx, src.Tx, src.Dialect.QuoteIdent(opts.SourceTable)); err != nil {
+				return err
+			}
+		}
+	} else if has(opts.SourceTable) {
 		if s.LegacyUsers, err = countRows(ctx, q, d.QuoteIdent(opts.SourceTable)); err != nil {
 			return err
 		}

@@ -247,7 +247,7 @@ func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, err
 // copy walks the source again after the preflight. It always writes the
 // rejects report; with write it also fills auth_users, dhmig_user_map and
 // dhmig_rejects.
-func (r *runner) copy(cur database.Cursor, write bool) error {
+func (r *runner) copy(cur database.Cursor, concurrent, write bool) error {
 	ctx, o := r.ctx, r.o
 	total := int64(len(r.st))
 	var w *writer
@@ -318,7 +318,7 @@ func (r *runner) copy(cur database.Cursor, write bool) error {
 		}
 		return nil
 	}
-	err := pipeline(ctx, cur, o.SourceTable, o.BatchSize, false, work, store, func(n int64) error {
+	err := pipeline(ctx, cur, o.SourceTable, o.BatchSize, concurrent, r.keepFilter(), work, store, func(n int64) error {
 		r.progress("copy", n, total)
 		return ctx.Err()
 	})

@@ -90,8 +90,8 @@ func (r *runner) fastPass() (done bool, why string, err error) {
 // the dialect has such a thing and the source query reads nothing the run
 // writes (an empty dhmig_user_map). nil: read on the transaction.
 func (r *runner) openSibling() (database.Cursor, error) {
-	if r.o.Pool == nil || !r.target.mapEmpty {
-		return nil, nil
+	if r.o.Pool == nil || !r.target.mapEmpty || r.src.apart {
+		return nil, nil // apart: the source is another database's already
 	}
 	cur, err := r.d.OpenSiblingCursor(r.ctx, r.tx, r.o.Pool, r.q.all)
 	switch {
@@ -137,11 +137,15 @@ func (r *runner) onePass(sib database.Cursor) error {
 		defer temps.Close()
 	}
 	k := newRowMaker(d, o, temps)
-	cur := sib
+	cur, concurrent := sib, sib != nil
 	if cur == nil {
-		// An abandoned attempt's cursor goes with the savepoint.
-		if cur, err = d.OpenCursor(ctx, tx, r.q.source(r.target.mapEmpty)); err != nil {
-			return fmt.Errorf("read %s: %w", o.SourceTable, err)
+		// An abandoned attempt's cursor on the transaction goes with the
+		// savepoint; one on another database is closed here.
+		if cur, concurrent, err = r.openSource(); err != nil {
+			return err
+		}
+		if r.src.apart {
+			defer cur.Close(context.WithoutCancel(ctx))
 		}
 	}
 
@@ -184,7 +188,7 @@ func (r *runner) onePass(sib database.Cursor) error {
 		w.prepare(b)
 		return nil
 	}
-	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, sib != nil, work, func(b *batch) error { return w.write(ctx, b) },
+	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, concurrent, r.keepFilter(), work, func(b *batch) error { return w.write(ctx, b) },
 		func(n int64) error {
 			r.progress("copy", n, total)
 			return ctx.Err()
@@ -192,7 +196,7 @@ func (r *runner) onePass(sib database.Cursor) error {
 	if err != nil {
 		return err
 	}
-	if sib == nil {
+	if sib == nil && !r.src.apart {
 		if err := cur.Close(ctx); err != nil {
 			return fmt.Errorf("close cursor: %w", err)
 		}

@@ -148,6 +148,12 @@ type Options struct {
 	// per-value work.
 	Conn database.RawConn
 
+	// Source, when set, is a read-only snapshot of another database that
+	// holds the legacy table (--source-url): it is read there, with that
+	// database's dialect, and only the transaction Run is handed is
+	// written. nil: the legacy table is read on the transaction.
+	Source *database.Snapshot
+
 	// Rejects receives the rejects report as NDJSON (nil: discarded).
 	Rejects io.Writer
 	// Progress is called as rows are read and written (nil: none).

@@ -58,13 +58,27 @@ func values(backing *[]any, n int) []any {
 // ingesting the last. A sibling cursor (concurrent true) reads on a
 // connection of its own, so reading gets a goroutine too and the database
 // reads on one backend while it writes on another.
-func pipeline(ctx context.Context, cur database.Cursor, table string, size int, concurrent bool, work, write func(*batch) error, progress func(rows int64) error) error {
+//
+// keep, when set, decides for each row read whether it goes on (false: the
+// row is dropped as if never read); it runs on the reading goroutine.
+func pipeline(ctx context.Context, cur database.Cursor, table string, size int, concurrent bool, keep func(*legacyRow) (bool, error),
+	work, write func(*batch) error, progress func(rows int64) error) error {
 	p := newStages(ctx, size, work)
 	defer p.stop(concurrent)
 	scan := func(rows *sqlx.Rows) error {
 		p.cb.rows = append(p.cb.rows, legacyRow{})
-		if err := p.cb.rows[len(p.cb.rows)-1].scan(rows); err != nil {
+		row := &p.cb.rows[len(p.cb.rows)-1]
+		if err := row.scan(rows); err != nil {
 			return fmt.Errorf("read %s: %w", table, err)
+		}
+		if keep != nil {
+			ok, err := keep(row)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				p.cb.rows = p.cb.rows[:len(p.cb.rows)-1]
+			}
 		}
 		return nil
 	}
@@ -85,7 +99,7 @@ func pipeline(ctx context.Context, cur database.Cursor, table string, size int, 
 	if concurrent {
 		read := make(chan error, 1)
 		go func() {
-			err := cur.Each(p.ctx, size, scan, p.hand)
+			err := cur.Each(p.ctx, size, scan, p.handSome)
 			p.close()
 			read <- err
 		}()
@@ -98,6 +112,9 @@ func pipeline(ctx context.Context, cur database.Cursor, table string, size int, 
 	}
 	pending := 0
 	err := cur.Each(ctx, size, scan, func() error {
+		if len(p.cb.rows) == 0 {
+			return nil // keep dropped the whole batch
+		}
 		if err := p.hand(); err != nil {
 			return err
 		}
@@ -168,6 +185,14 @@ func (p *stages) hand() error {
 		return p.ctx.Err()
 	}
 	return p.ctx.Err()
+}
+
+// handSome hands the batch on unless keep dropped all its rows.
+func (p *stages) handSome() error {
+	if len(p.cb.rows) == 0 {
+		return p.ctx.Err()
+	}
+	return p.hand()
 }
 
 // close says no batch follows; only the reading goroutine calls it.

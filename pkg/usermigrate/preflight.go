@@ -14,7 +14,7 @@ var keyColumns = []string{"ord", "email", "username", "created"}
 // preflight walks the source once and decides every row: checks that need
 // the row alone here, conflicts set-based over the staged keys. It keeps one
 // status byte per row.
-func (r *runner) preflight(cur database.Cursor) error {
+func (r *runner) preflight(cur database.Cursor, concurrent bool) error {
 	ctx, o := r.ctx, r.o
 	if err := r.stageAuthKeys(ctx); err != nil {
 		return err
@@ -66,7 +66,7 @@ func (r *runner) preflight(cur database.Cursor) error {
 		}
 		return nil
 	}
-	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, false, work, store, func(n int64) error {
+	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, concurrent, r.keepFilter(), work, store, func(n int64) error {
 		r.progress("preflight", n, total)
 		return ctx.Err()
 	})

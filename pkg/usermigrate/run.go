@@ -51,7 +51,8 @@ func Run(ctx context.Context, ex database.Executor, d database.Dialect, opts Opt
 		OnConflict: opts.OnConflict, UnsupportedHash: opts.UnsupportedHash, EmailCase: opts.EmailCase,
 		TempMode: string(opts.TempPasswords), BcryptCost: opts.BcryptCost,
 	}
-	r := &runner{ctx: ctx, tx: tx, d: d, o: &opts, res: &res, report: newReportWriter(opts.Rejects)}
+	r := &runner{ctx: ctx, tx: tx, d: d, o: &opts, res: &res, report: newReportWriter(opts.Rejects),
+		src: newSource(tx, d, opts.Source)}
 	err := r.run()
 	res.DurationSeconds = time.Since(start).Seconds()
 	if considered := res.Migrated + res.Rejected; res.DurationSeconds > 0 {
@@ -74,6 +75,7 @@ type runner struct {
 	o      *Options
 	res    *Result
 	report *reportWriter
+	src    source // where the legacy table is read (apart.go)
 
 	q         queries
 	target    targetState
@@ -98,23 +100,30 @@ func (r *runner) run() error {
 	if err := checkSchema(ctx, r.d, r.tx); err != nil {
 		return err
 	}
-	if err := checkSource(ctx, r.d, r.tx, o); err != nil {
+	if err := checkSource(ctx, r.src.d, r.src.q, o); err != nil {
 		return err
 	}
-	mixed, err := r.d.MixedTypes(ctx, r.tx, o.SourceTable, o.Columns.ID)
+	mixed, err := r.src.d.MixedTypes(ctx, r.src.q, o.SourceTable, o.Columns.ID)
 	if err != nil {
 		return fmt.Errorf("read the ids of %s: %w", o.SourceTable, err)
 	}
-	r.q = buildQueries(r.d, o, mixed)
 	if r.target, err = readTarget(ctx, r.tx); err != nil {
 		return err
 	}
-	count := r.q.counts
-	if r.target.mapEmpty {
-		count = r.q.countAll
-	}
-	if err := r.tx.QueryRowxContext(ctx, count).Scan(&res.RowsRead, &res.AlreadyMigrated); err != nil {
-		return fmt.Errorf("count %s: %w", o.SourceTable, err)
+	if r.src.apart {
+		r.q = buildApartQueries(r.src.d, o, mixed)
+		if err := r.countApart(); err != nil {
+			return err
+		}
+	} else {
+		r.q = buildQueries(r.d, o, mixed)
+		count := r.q.counts
+		if r.target.mapEmpty {
+			count = r.q.countAll
+		}
+		if err := r.tx.QueryRowxContext(ctx, count).Scan(&res.RowsRead, &res.AlreadyMigrated); err != nil {
+			return fmt.Errorf("count %s: %w", o.SourceTable, err)
+		}
 	}
 	o.Logger.Debug("preflight", "source", o.SourceTable, "rows", res.RowsRead,
 		"already_migrated", res.AlreadyMigrated, "auth_users", r.target.authRows, "auth_canonical", r.target.canonical)
@@ -141,14 +150,14 @@ func (r *runner) run() error {
 // rejected rows.
 func (r *runner) careful() error {
 	o, res := r.o, r.res
-	cur, err := r.d.OpenCursor(r.ctx, r.tx, r.q.source(r.target.mapEmpty))
+	cur, concurrent, err := r.openSource()
 	if err != nil {
-		return fmt.Errorf("read %s: %w", o.SourceTable, err)
+		return err
 	}
 	defer cur.Close(context.WithoutCancel(r.ctx))
 
 	phase := time.Now()
-	if err := r.preflight(cur); err != nil {
+	if err := r.preflight(cur, concurrent); err != nil {
 		return err
 	}
 	r.tally()
@@ -157,12 +166,12 @@ func (r *runner) careful() error {
 	defer func() { o.Logger.Debug("copy done", "seconds", time.Since(phase).Seconds()) }()
 	if r.fatal > 0 {
 		res.Outcome = OutcomeRejected
-		if err := r.copy(cur, false); err != nil {
+		if err := r.copy(cur, concurrent, false); err != nil {
 			return err
 		}
 		return r.rejectedError()
 	}
-	if err := r.copy(cur, true); err != nil {
+	if err := r.copy(cur, concurrent, true); err != nil {
 		return err
 	}
 	r.setOutcome()

@@ -50,6 +50,8 @@ func checkSource(ctx context.Context, d database.Dialect, q sqlx.QueryerContext,
 // queries builds the statements over the source: identifiers validated and
 // quoted, no values spliced in.
 type queries struct {
+	cols     string // the select list and FROM, without an order
+	ids      string // the ids in byte order (a source in another database)
 	counts   string // total rows, rows already in dhmig_user_map
 	countAll string // the same for an empty dhmig_user_map
 	rows     string // unmigrated rows in id order
@@ -77,6 +79,7 @@ func buildQueries(d database.Dialect, o *Options, mixedIDs bool) queries {
 		order = ` ORDER BY ` + id
 	}
 	return queries{
+		cols:     cols,
 		counts:   `SELECT COUNT(*), COUNT(m.legacy_id) FROM ` + src + ` s LEFT JOIN dhmig_user_map m ON m.legacy_id = ` + id,
 		countAll: `SELECT COUNT(*), 0 FROM ` + src,
 		rows:     cols + ` WHERE NOT EXISTS (SELECT 1 FROM dhmig_user_map m WHERE m.legacy_id = ` + id + `)` + order,
