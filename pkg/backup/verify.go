@@ -2,7 +2,6 @@ package backup
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -137,11 +136,6 @@ func allOK(checks []Check) bool {
 		}
 	}
 	return true
-}
-
-// IsUnfit reports whether err means the backup itself is unusable.
-func IsUnfit(err error) bool {
-	return errors.Is(err, ErrCorrupt) || errors.Is(err, ErrMissing) || errors.Is(err, ErrStale)
 }
 
 // restoreTool finds pg_restore or psql and refuses one older than the
