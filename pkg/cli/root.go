@@ -36,6 +36,7 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 	p := root.PersistentFlags()
 	p.String("database-url", "", "database URL (default sqlite:///./dhafnck_mcp.db; env DHMIG_DATABASE_URL, DATABASE_URL)")
 	p.String("source-url", "", "database holding the legacy table, only read (default: --database-url; env DHMIG_SOURCE_URL)")
+	p.String("target", "", "auth tables: guide (auth_users, the default) or dhafnck (the server's users table; env DHMIG_TARGET)")
 	p.String("config", "", "config file (default ./dhmig.yaml when present; env DHMIG_CONFIG)")
 	p.String("env-file", "", "env file (default ./.env when present; env DHMIG_ENV_FILE)")
 	p.String("backup-dir", "", "backup directory (default ./backups; env DHMIG_BACKUP_DIR, BACKUP_LOCATION)")

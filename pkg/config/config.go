@@ -13,6 +13,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 )
@@ -197,6 +198,9 @@ func (c *Config) validate() error {
 			return fmt.Errorf("%w (from %s)", err, c.Source("source_url"))
 		}
 	}
+	if _, err := target.Lookup(c.TargetName()); err != nil {
+		return fmt.Errorf("%w: %v (from %s)", ErrInvalid, err, c.Source("target"))
+	}
 	for _, k := range []string{"lock_timeout", "connect_timeout"} {
 		if _, err := c.duration(k); err != nil {
 			return err
@@ -217,6 +221,20 @@ func (c *Config) DatabaseURL() string { return c.v.GetString("database_url") }
 // SourceURL is the database holding the legacy table when it is not the
 // one to migrate (--source-url), or "" (it may hold a password).
 func (c *Config) SourceURL() string { return c.v.GetString("source_url") }
+
+// TargetName is the configured target's name (--target); validated at load.
+func (c *Config) TargetName() string {
+	return strings.ToLower(strings.TrimSpace(c.v.GetString("target")))
+}
+
+// Target is the configured target's definition.
+func (c *Config) Target() *target.Profile {
+	p, err := target.Lookup(c.TargetName())
+	if err != nil {
+		return target.Guide
+	}
+	return p
+}
 
 // BackupDir is where backups are written.
 func (c *Config) BackupDir() string { return c.v.GetString("backup_dir") }

@@ -21,6 +21,7 @@ type Setting struct {
 var Settings = []Setting{
 	{Key: "database_url", Flag: "database-url", Env: []string{"DHMIG_DATABASE_URL", "DATABASE_URL"}, Default: "sqlite:///./dhafnck_mcp.db", URL: true, Help: "database to migrate"},
 	{Key: "source_url", Flag: "source-url", Env: []string{"DHMIG_SOURCE_URL"}, Default: "", URL: true, Help: "database holding the legacy table, only read (default: the database to migrate)"},
+	{Key: "target", Flag: "target", Env: []string{"DHMIG_TARGET"}, Default: "guide", Help: "auth tables to migrate into: guide (auth_users) or dhafnck (the server's users table)"},
 	{Key: "backup_dir", Flag: "backup-dir", Env: []string{"DHMIG_BACKUP_DIR", "BACKUP_LOCATION"}, Default: "./backups", Help: "where backups are written"},
 	{Key: "log_file", Flag: "log-file", Env: []string{"DHMIG_LOG_FILE", "MIGRATION_LOG"}, Default: "", Help: "migration log (JSON lines)"},
 	{Key: "environment", Flag: "environment", Env: []string{"DHMIG_ENVIRONMENT", "MIGRATION_ENV"}, Default: "development", Help: "production asks before writing"},
