@@ -94,7 +94,7 @@ func claimProblem(c *Claims, rules target.JWT, kind target.TokenKind, mc jwt.Map
 	if c.Type != kind.Type {
 		reason := fmt.Sprintf("type claim is %s, not %q", quote(c.Type), kind.Type)
 		if _, err := rules.Kind(c.Type); err == nil {
-			reason += fmt.Sprintf(": a %s token; verify it as type %s", c.Type, c.Type)
+			reason += fmt.Sprintf(": one of the target's %s tokens, to verify as type %s", c.Type, c.Type)
 		}
 		return reason
 	}
