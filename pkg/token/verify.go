@@ -83,9 +83,9 @@ func Verify(k Keys, raw string, now time.Time) Verification {
 
 // VerifyAs checks a token as a token of the given kind of a target, with
 // keys from LoadKeysFor, at time now (zero means time.Now()), as the app's
-// library, PyJWT, does. Only the configured
-// algorithm is accepted and base64 is decoded strictly (so no character of
-// the signature can change unnoticed). The signature is checked before any
+// library, PyJWT, does. Only the configured algorithm is accepted and
+// base64 is decoded strictly (so no character of the signature can change
+// unnoticed). The signature is checked before any
 // claim, so that a claim of the wrong type in a correctly signed token is
 // an invalid claim, not a forgery. Then, like PyJWT: a crit header naming
 // any extension is rejected (none is understood); exp is required and,
