@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dhafnckmcp/dhmig/pkg/config"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 	"github.com/dhafnckmcp/dhmig/pkg/token"
 )
 
@@ -21,7 +22,12 @@ func NewJWTCmd(f *Factory) *cobra.Command {
 the app does (claims sub, email, roles, type=access, iat, exp, jti) with the
 configured JWT_SECRET_KEY and JWT_ALGORITHM (or JWT_PRIVATE_KEY_PATH and
 JWT_PUBLIC_KEY_PATH for RS*/ES*), and check whether a token is valid, expired
-or forged.`,
+or forged.
+
+With --target dhafnck both follow the DhafnckMCP server's own JWTService:
+HS256 only, iss dhafnck-mcp, a 32-hex-digit jti, access tokens for audience
+mcp-server that last 15 minutes, and refresh tokens (--type refresh) with the
+user's token family and version that last 30 days.`,
 		Args: cobra.NoArgs,
 		RunE: runGroup,
 	}
@@ -29,10 +35,10 @@ or forged.`,
 	return cmd
 }
 
-// jwtKeys loads the configured algorithm and key material; a problem with
-// them is a configuration error (exit 2).
+// jwtKeys loads the configured algorithm and key material for the
+// configured target; a problem with them is a configuration error (exit 2).
 func jwtKeys(cfg *config.Config) (token.Keys, error) {
-	k, err := token.LoadKeys(token.KeyOptions{
+	k, err := token.LoadKeysFor(cfg.Target().JWT, token.KeyOptions{
 		Algorithm:      cfg.Get("jwt_algorithm"),
 		Secret:         []byte(cfg.Get("jwt_secret_key")),
 		PrivateKeyPath: strings.TrimSpace(cfg.Get("jwt_private_key_path")),
@@ -40,6 +46,19 @@ func jwtKeys(cfg *config.Config) (token.Keys, error) {
 	})
 	if err != nil {
 		return token.Keys{}, fmt.Errorf("%w: %v (see dhmig config check)", config.ErrInvalid, err)
+	}
+	return k, nil
+}
+
+// tokenKind is the configured target's token kind named by --type, its
+// first (access) when the flag is empty; another type is a usage error.
+func tokenKind(p *target.Profile, typ string) (target.TokenKind, error) {
+	if typ == "" {
+		return p.JWT.Kinds[0], nil
+	}
+	k, err := p.JWT.Kind(typ)
+	if err != nil {
+		return target.TokenKind{}, usageErrorf("--type: the %s target issues %v", p.Name, err)
 	}
 	return k, nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,11 +11,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dhafnckmcp/dhmig/pkg/output"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 	"github.com/dhafnckmcp/dhmig/pkg/token"
 )
 
 func newJWTVerifyCmd(f *Factory) *cobra.Command {
-	return &cobra.Command{
+	var typ string
+	cmd := &cobra.Command{
 		Use:   "verify TOKEN",
 		Short: "Say whether a token is valid, expired or forged, and print its claims",
 		Long: `Verify a token with the configured secret (or public key) and algorithm and
@@ -30,9 +33,16 @@ Verdicts and exit codes, checked as the app's PyJWT checks them:
   invalid    7  the signature verifies, but a claim or header is one the app
                 rejects: exp, iat or nbf not a number, sub or jti not a string,
                 exp missing, a crit header, a type other than access, no sub,
-                issued in the future`,
+                issued in the future
+
+With --target dhafnck the token is checked as the DhafnckMCP server's: signed
+HS256, iss dhafnck-mcp, and for an access token aud mcp-server, a jti and a sub;
+--type refresh checks one of its refresh tokens (type refresh, sub, jti,
+family, version). A wrong or missing iss or aud, another type or a missing
+claim is invalid (exit 7), and the reason names the claim.`,
 		Example: `  dhmig jwt verify "$TOKEN"
-  echo "$TOKEN" | dhmig jwt verify - -o json`,
+  echo "$TOKEN" | dhmig jwt verify - -o json
+  dhmig jwt verify --target dhafnck --type refresh "$REFRESH_TOKEN"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := f.Format(output.Table, output.JSON)
@@ -54,15 +64,20 @@ Verdicts and exit codes, checked as the app's PyJWT checks them:
 			if err != nil {
 				return err
 			}
+			p := cfg.Target()
+			kind, err := tokenKind(p, typ)
+			if err != nil {
+				return err
+			}
 			keys, err := jwtKeys(cfg)
 			if err != nil {
 				return err
 			}
-			v := token.Verify(keys, raw, time.Now())
+			v := token.VerifyAs(keys, p.JWT, kind, raw, time.Now())
 			if format == output.JSON {
 				err = output.WriteJSON(f.IO.Out, v)
 			} else {
-				err = writeJWTVerify(f.IO.Out, v)
+				err = writeJWTVerify(f.IO.Out, p.JWT, v)
 			}
 			if err != nil {
 				return err
@@ -70,9 +85,13 @@ Verdicts and exit codes, checked as the app's PyJWT checks them:
 			return reported(v.Err())
 		},
 	}
+	cmd.Flags().StringVar(&typ, "type", "", "the token type to expect: access (the default) or, for --target dhafnck, refresh")
+	return cmd
 }
 
-func writeJWTVerify(w io.Writer, v token.Verification) error {
+// writeJWTVerify prints the verdict and the claims the target's tokens
+// carry; the table writer escapes them (they are untrusted).
+func writeJWTVerify(w io.Writer, rules target.JWT, v token.Verification) error {
 	sig := "verified"
 	if !v.SignatureVerified {
 		sig = "NOT verified: the claims below cannot be trusted"
@@ -84,15 +103,27 @@ func writeJWTVerify(w io.Writer, v token.Verification) error {
 		{"signature", sig},
 	}
 	if c := v.Claims; c != nil {
-		rows = append(rows,
-			[]string{"sub", c.Subject},
-			[]string{"email", c.Email},
-			[]string{"roles", strings.Join(c.Roles, ",")},
-			[]string{"type", c.Type},
-			[]string{"iat", numericDate(c.IssuedAt)},
-			[]string{"exp", expiry(v)},
-			[]string{"jti", c.ID},
-		)
+		version := ""
+		if c.Version != nil {
+			version = strconv.FormatInt(*c.Version, 10)
+		}
+		for _, r := range [][]string{
+			{"sub", c.Subject},
+			{"email", c.Email},
+			{"roles", strings.Join(c.Roles, ",")},
+			{"type", c.Type},
+			{"iss", c.Issuer},
+			{"aud", strings.Join(c.Audience, ",")},
+			{"iat", numericDate(c.IssuedAt)},
+			{"exp", expiry(v)},
+			{"jti", c.ID},
+			{"family", c.Family},
+			{"version", version},
+		} {
+			if rules.Carries(r[0]) || r[0] == "sub" || r[0] == "type" || r[0] == "exp" {
+				rows = append(rows, r)
+			}
+		}
 	}
 	return output.WriteTable(w, []string{"FIELD", "VALUE"}, rows)
 }

@@ -5,4 +5,17 @@ package target
 var Guide = register(&Profile{
 	Name:    DefaultName,
 	Summary: "the guide's auth_users and auth_refresh_tokens",
+	JWT:     guideJWT,
 })
+
+// guideJWT are the access tokens of the guide's troubleshooting snippet:
+// no issuer or audience checked, a UUID jti, the lifetime configured.
+// Refresh tokens live in auth_refresh_tokens, not as JWTs.
+var guideJWT = JWT{
+	IDForm: IDUUID,
+	Kinds: []TokenKind{{
+		Type:     "access",
+		Claims:   []string{"email", "roles", "type", "sub", "exp", "iat", "jti"},
+		Required: []string{"sub"},
+	}},
+}

@@ -15,9 +15,9 @@ type Profile struct {
 	Name string
 	// Summary says in one line what the target is, for help and doctor.
 	Summary string
-	// JWTIssuer is the iss claim the target's application issues and
-	// checks, or "" when it sets none.
-	JWTIssuer string
+	// JWT are the tokens the target's application issues and accepts:
+	// jwt issue and jwt verify follow them.
+	JWT JWT
 }
 
 // DefaultName is the target when none is configured: the guide's schema.

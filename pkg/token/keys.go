@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // ErrKey means the algorithm or its key material cannot be used: an
@@ -129,4 +131,24 @@ func readPEM(path, what string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s key file: %v", ErrKey, what, err)
 	}
 	return b, nil
+}
+
+// LoadKeysFor is LoadKeys for a target whose application signs with one
+// algorithm whatever the configuration says: another one configured is an
+// error, since every token dhmig issued or accepted would mislead.
+func LoadKeysFor(rules target.JWT, o KeyOptions) (Keys, error) {
+	if rules.Algorithm != "" && !strings.EqualFold(strings.TrimSpace(o.Algorithm), rules.Algorithm) {
+		return Keys{}, fmt.Errorf("%w: JWT_ALGORITHM is %q, but the target's application signs and checks %s only",
+			ErrKey, o.Algorithm, rules.Algorithm)
+	}
+	return LoadKeys(o)
+}
+
+// fit refuses keys of another algorithm than the one the target's
+// application uses.
+func (k Keys) fit(rules target.JWT) error {
+	if rules.Algorithm != "" && k.Algorithm() != rules.Algorithm {
+		return fmt.Errorf("%w: the target's application signs and checks %s only, not %s", ErrKey, rules.Algorithm, k.Algorithm())
+	}
+	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // ErrNotValid means a token did not verify: forged, not a JWT, expired, or
@@ -72,15 +74,25 @@ func (v Verification) Err() error {
 	return fmt.Errorf("%w: %s: %s", ErrNotValid, v.Status, v.Reason)
 }
 
-// Verify checks a token against the keys at time now (zero means
-// time.Now()) as the app's library, PyJWT, does. Only the configured
-// algorithm is accepted and base64 is decoded strictly (so no character of
-// the signature can change unnoticed). The signature is checked before any
+// Verify checks a token as an access token of the guide target; see
+// VerifyAs.
+func Verify(k Keys, raw string, now time.Time) Verification {
+	g := target.Guide.JWT
+	return VerifyAs(k, g, g.Kinds[0], raw, now)
+}
+
+// VerifyAs checks a token as a token of the given kind of a target, with
+// keys from LoadKeysFor, at time now (zero means time.Now()), as the app's
+// library, PyJWT, does. Only the configured algorithm is accepted and
+// base64 is decoded strictly (so no character of the signature can change
+// unnoticed). The signature is checked before any
 // claim, so that a claim of the wrong type in a correctly signed token is
 // an invalid claim, not a forgery. Then, like PyJWT: a crit header naming
 // any extension is rejected (none is understood); exp is required and,
 // like iat and nbf, must be a JSON number; sub and jti must be strings.
-func Verify(k Keys, raw string, now time.Time) Verification {
+// Last, the target's claims: iss and aud when it sets them, the kind's
+// type, and the kind's required claims.
+func VerifyAs(k Keys, rules target.JWT, kind target.TokenKind, raw string, now time.Time) Verification {
 	if now.IsZero() {
 		now = time.Now()
 	}
@@ -104,11 +116,11 @@ func Verify(k Keys, raw string, now time.Time) Verification {
 		return v
 	default:
 		v.Status, v.Reason = Forged, forgedReason(k, v.Algorithm, err)
-		v.Claims = unverifiedClaims(raw)
+		v.Claims = unverifiedClaims(raw, rules)
 		return v
 	}
 	v.SignatureVerified = true
-	c, exp, reason := readClaims(tok.Header, mc)
+	c, exp, reason := readClaims(tok.Header, mc, rules)
 	v.Claims = c
 	if _, ok := mc["exp"]; ok && reason == "" {
 		v.Expires = ExpiryText(c, exp)
@@ -117,7 +129,10 @@ func Verify(k Keys, raw string, now time.Time) Verification {
 		v.Status, v.Reason = Invalid, reason
 		return v
 	}
-	return checkTimes(v, mc, exp, now)
+	if v = checkTimes(v, mc, exp, now); v.Status != "" {
+		return v
+	}
+	return checkClaims(v, rules, kind, mc, exp)
 }
 
 // maxDisplayExp is the last second a date can be printed for (9999-12-31).
@@ -126,7 +141,7 @@ const maxDisplayExp = 253402300799
 // readClaims reads a verified token's claims with PyJWT's type rules; a
 // non-empty reason rejects them. exp is returned as seconds (float64, as
 // PyJWT compares it), which also holds values no time.Time can.
-func readClaims(header map[string]any, mc jwt.MapClaims) (*Claims, float64, string) {
+func readClaims(header map[string]any, mc jwt.MapClaims, rules target.JWT) (*Claims, float64, string) {
 	c := &Claims{}
 	if _, ok := header["crit"]; ok {
 		return c, 0, "the header marks extensions critical (crit): dhmig, like the app, understands none, so the token must be rejected"
@@ -147,6 +162,11 @@ func readClaims(header map[string]any, mc jwt.MapClaims) (*Claims, float64, stri
 		if r != "" {
 			return c, 0, r
 		}
+	}
+	// The claims only some targets write are read where they are expected,
+	// so that a target's report shows what its application reads.
+	if r := readTargetClaims(c, mc, rules); r != "" {
+		return c, 0, r
 	}
 	if roles, ok := mc["roles"].([]any); ok {
 		for _, r := range roles {
@@ -183,6 +203,8 @@ func readClaims(header map[string]any, mc jwt.MapClaims) (*Claims, float64, stri
 	return c, exp, ""
 }
 
+// checkTimes sets a verdict when exp, iat or nbf refuse the token, and
+// leaves the status empty when they do not.
 func checkTimes(v Verification, mc jwt.MapClaims, exp float64, now time.Time) Verification {
 	c := v.Claims
 	nowS := float64(now.UnixNano()) / 1e9
@@ -205,19 +227,6 @@ func checkTimes(v Verification, mc jwt.MapClaims, exp float64, now time.Time) Ve
 				now.Sub(c.ExpiresAt.Time).Truncate(time.Second))
 		}
 		return v
-	}
-	return checkAccessClaims(v, exp)
-}
-
-func checkAccessClaims(v Verification, exp float64) Verification {
-	switch {
-	case v.Claims.Type != AccessType:
-		v.Status, v.Reason = Invalid, fmt.Sprintf("type claim is %q, not %q", v.Claims.Type, AccessType)
-	case v.Claims.Subject == "":
-		v.Status, v.Reason = Invalid, "the sub claim (user id) is missing"
-	default:
-		v.Status, v.Valid = Valid, true
-		v.Reason = fmt.Sprintf("signature verifies with the configured %s key; expires %s", v.Algorithm, ExpiryText(v.Claims, exp))
 	}
 	return v
 }
@@ -262,10 +271,27 @@ func forgedReason(k Keys, alg string, err error) string {
 }
 
 // unverifiedClaims decodes the claims without trusting them, for display.
-func unverifiedClaims(raw string) *Claims {
+// A family or version of an unexpected JSON type, or on a target that
+// writes none, is left out rather than hide the other claims.
+func unverifiedClaims(raw string, rules target.JWT) *Claims {
 	c := &Claims{}
 	if _, _, err := jwt.NewParser().ParseUnverified(raw, c); err != nil {
-		return nil
+		var common struct {
+			Email string   `json:"email"`
+			Roles []string `json:"roles"`
+			Type  string   `json:"type"`
+			jwt.RegisteredClaims
+		}
+		if _, _, err := jwt.NewParser().ParseUnverified(raw, &common); err != nil {
+			return nil
+		}
+		c = &Claims{Email: common.Email, Roles: common.Roles, Type: common.Type, RegisteredClaims: common.RegisteredClaims}
+	}
+	if !rules.Carries("family") {
+		c.Family = ""
+	}
+	if !rules.Carries("version") {
+		c.Version = nil
 	}
 	return c
 }
