@@ -268,7 +268,8 @@ func TestDhafnckAlgorithmIsFixed(t *testing.T) {
 }
 
 // pyJWT finds a Python with PyJWT (Debian's python3-jwt): DHMIG_PYTHON,
-// else python3 on PATH. The cross-check is optional: nothing installs it.
+// else python3 on PATH. Without one the cross-check skips, and fails
+// instead under DHMIG_REQUIRE_PYTHON=1 (.ci/run installs python3-jwt).
 func pyJWT(t *testing.T) string {
 	t.Helper()
 	py := os.Getenv("DHMIG_PYTHON")
@@ -276,7 +277,10 @@ func pyJWT(t *testing.T) string {
 		py = "python3"
 	}
 	if err := exec.Command(py, "-c", "import jwt").Run(); err != nil {
-		t.Skipf("no PyJWT in %s (python3-jwt is optional): %v", py, err)
+		if os.Getenv("DHMIG_REQUIRE_PYTHON") == "1" {
+			t.Fatalf("DHMIG_REQUIRE_PYTHON=1 but %s has no PyJWT: %v", py, err)
+		}
+		t.Skipf("no PyJWT in %s (apt: python3-jwt): %v", py, err)
 	}
 	return py
 }
