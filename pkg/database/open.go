@@ -48,7 +48,10 @@ func Open(ctx context.Context, t Target, o OpenOptions) (*DB, error) {
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = 15 * time.Second
 	}
-	d := DialectFor(t.Kind)
+	d, err := DialectFor(t.Kind)
+	if err != nil {
+		return nil, err
+	}
 	var dsn string
 	switch t.Kind {
 	case SQLite:
@@ -72,13 +75,13 @@ func Open(ctx context.Context, t Target, o OpenOptions) (*DB, error) {
 	}
 	db, err := sqlx.Open(d.DriverName(), dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %s", t.Redacted(), Redact(err.Error(), t.Secrets()...))
+		return nil, fmt.Errorf("open %s: %s", t.Redacted(), t.RedactText(err.Error()))
 	}
 	pctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		msg := Redact(err.Error(), t.Secrets()...)
+		msg := t.RedactText(err.Error())
 		if pctx.Err() != nil && ctx.Err() == nil {
 			msg = fmt.Sprintf("no answer within %s (--connect-timeout): %s", o.ConnectTimeout, msg)
 		}
