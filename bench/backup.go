@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/mattn/go-sqlite3"
-
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
@@ -40,7 +38,7 @@ func benchBackup(ctx context.Context, c benchConfig, rep *report, url, what stri
 		rep.note("this dhmig binary has no \"backup\" command: build one that has it to measure backups")
 		return nil
 	}
-	var bare, dh series
+	var bare, dh, before series
 	for round := 0; round < c.rounds; round++ {
 		dir := filepath.Join(c.work, fmt.Sprintf("backup_%d", round))
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -61,6 +59,13 @@ func benchBackup(ctx context.Context, c benchConfig, rep *report, url, what stri
 		if round%2 == 1 {
 			steps[0], steps[1] = steps[1], steps[0]
 		}
+		if c.before != "" {
+			steps = append(steps, func() error {
+				s, _, err := runTimed(ctx, nil, c.before, "--database-url", url, "--backup-dir", filepath.Join(dir, "before"), "--no-progress", "backup")
+				before.add(s)
+				return err
+			})
+		}
 		for _, f := range floors {
 			steps = append(steps, f.step)
 		}
@@ -72,6 +77,9 @@ func benchBackup(ctx context.Context, c benchConfig, rep *report, url, what stri
 		os.RemoveAll(dir)
 	}
 	rep.compare(what, dh.median(), bare.median(), 1.5)
+	if c.before != "" {
+		rep.versus("backup", dh.median(), before.median())
+	}
 	for _, f := range floors {
 		f.report(rep, bare.median())
 	}
@@ -90,27 +98,5 @@ func bareSQLiteBackup(ctx context.Context, src, dst string) error {
 		return err
 	}
 	defer to.Close()
-	fc, err := from.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer fc.Close()
-	tc, err := to.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
-	return tc.Raw(func(toRaw any) error {
-		return fc.Raw(func(fromRaw any) error {
-			b, err := toRaw.(*sqlite3.SQLiteConn).Backup("main", fromRaw.(*sqlite3.SQLiteConn), "main")
-			if err != nil {
-				return err
-			}
-			if _, err := b.Step(-1); err != nil {
-				b.Close()
-				return err
-			}
-			return b.Close()
-		})
-	})
+	return database.OnlineBackup(ctx, from, to, database.OnlineBackupOptions{})
 }

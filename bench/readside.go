@@ -17,7 +17,7 @@ func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, 
 			return nil
 		}
 	}
-	var g, v, m series
+	var g, v, m, vb, mb series
 	for round := 0; round < c.rounds; round++ {
 		steps := []func() error{
 			func() error { s, err := guide(); g.add(s); return err },
@@ -38,6 +38,20 @@ func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, 
 		if round%2 == 1 {
 			steps[0], steps[2] = steps[2], steps[0]
 		}
+		if c.before != "" {
+			steps = append(steps, func() error {
+				s, out, err := runTimed(ctx, nil, c.before, "--database-url", url, "verify")
+				if err != nil {
+					return fmt.Errorf("verify of the -before binary: %w\n%s", err, out)
+				}
+				vb.add(s)
+				return nil
+			}, func() error {
+				s, _, err := runTimed(ctx, nil, c.before, "--database-url", url, "metrics", "-o", "json")
+				mb.add(s)
+				return err
+			})
+		}
 		for _, f := range floors {
 			steps = append(steps, f.step)
 		}
@@ -49,6 +63,10 @@ func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, 
 	}
 	rep.compare("verify vs the guide's 2 queries", v.median(), g.median(), 3.0)
 	rep.compare("metrics vs the guide's 2 queries", m.median(), g.median(), 1.5)
+	if c.before != "" {
+		rep.versus("verify", v.median(), vb.median())
+		rep.versus("metrics", m.median(), mb.median())
+	}
 	rep.note("verify passed (exit 0) on the migrated %d-user database in every round", c.rows)
 	for _, f := range floors {
 		f.report(rep, g.median())

@@ -2,10 +2,10 @@ package backup
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
@@ -54,7 +54,7 @@ func restoreSQLite(ctx context.Context, db *database.DB, src string, f File) err
 // quiesce checkpoints and closes the live database (a resolved path),
 // then checks nobody else holds it open.
 func quiesce(ctx context.Context, live string) error {
-	c, err := sql.Open("sqlite3", sqliteFileDSN(live, "mode=rw&_busy_timeout=5000"))
+	c, err := database.Open(ctx, database.Target{Kind: database.SQLite, Path: live}, database.OpenOptions{BusyTimeout: 5 * time.Second})
 	if err != nil {
 		return err
 	}

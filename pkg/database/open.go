@@ -31,6 +31,9 @@ type OpenOptions struct {
 	// reading never blocks the application's writers longer than a read
 	// would.
 	ReadOnly bool
+	// Immutable opens a SQLite file nobody writes (a backup copy) read-only
+	// without locks, so no -wal or -shm file appears beside it.
+	Immutable bool
 }
 
 // DB is an open database with the dialect that speaks to it.
@@ -108,6 +111,8 @@ func hostOf(t Target) string {
 func sqliteDSN(path string, o OpenOptions) string {
 	mode, txlock := "rw", "immediate"
 	switch {
+	case o.Immutable:
+		mode, txlock = "ro&immutable=1", "deferred"
 	case o.ReadOnly:
 		mode, txlock = "ro", "deferred"
 	case o.Create:
