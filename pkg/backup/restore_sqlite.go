@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
@@ -31,24 +30,15 @@ func restoreSQLite(ctx context.Context, db *database.DB, src string, f File) err
 	if err != nil {
 		return err
 	}
-	chownLike(tmp, st)
-	keep := false
-	defer func() {
-		if !keep {
-			os.Remove(tmp)
-		}
-	}()
+	defer tmp.Discard()
+	chownLike(tmp.Name(), st)
 	// No handle of this process may survive on the old file.
 	db.SetMaxIdleConns(0)
 	defer db.SetMaxIdleConns(2)
 	if err := quiesce(ctx, live); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, live); err != nil {
-		return fmt.Errorf("replace %s: %w", live, err)
-	}
-	keep = true
-	return syncDir(filepath.Dir(live))
+	return tmp.Commit()
 }
 
 // quiesce checkpoints and closes the live database (a resolved path),
