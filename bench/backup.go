@@ -19,9 +19,9 @@ func benchBackupPostgres(ctx context.Context, c benchConfig, rep *report, url st
 }
 
 // benchBackupSQLite times dhmig backup against SQLite's online backup API
-// driven directly through the same driver. Issue 5 requires PRAGMA
-// integrity_check before a backup is declared good: it is timed alone on
-// the same file, as backup's floor.
+// driven directly through the same driver. A backup is declared good only
+// after PRAGMA integrity_check on the copy: it is timed alone on the same
+// file, as backup's floor.
 func benchBackupSQLite(ctx context.Context, c benchConfig, rep *report, path string) error {
 	return benchBackup(ctx, c, rep, sqliteURL(path), "backup vs bare SQLite online backup", func(dir string) (sample, error) {
 		return timeFunc(func() error { return bareSQLiteBackup(ctx, path, filepath.Join(dir, "bare.db")) })

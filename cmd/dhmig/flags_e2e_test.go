@@ -8,7 +8,7 @@ import (
 // TestBadFlagsRefusedBeforeConnecting runs every command with one bad flag
 // against a database no one listens on: a flag checked before connecting
 // exits 2 naming the flag; one checked later exits 1 with a connection
-// error (issue 16 #13: --source-table 'a;b' failed from inside the copy).
+// error (a bad --source-table once failed only from inside the copy).
 func TestBadFlagsRefusedBeforeConnecting(t *testing.T) {
 	dir := t.TempDir()
 	env := []string{"DATABASE_URL=postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"}

@@ -20,7 +20,7 @@ const (
 )
 
 // secretChunk bounds the text zxcvbn looks at in one go: its matching is
-// quadratic (a 264-character secret took over half a second), so a long
+// quadratic in the length, so a long
 // secret is judged in 64-character pieces whose estimates add up.
 const secretChunk = 64
 

@@ -106,8 +106,8 @@ func hostOf(t Target) string {
 
 // sqliteDSN opens the file without SQLite's per-connection mutex
 // (_mutex=no): database/sql never lets two goroutines use one connection
-// at once, and every call into SQLite paid for the lock (9% of a large
-// copy's CPU).
+// at once, and every call into SQLite would pay for a lock nobody else
+// takes (a large copy makes millions of calls).
 func sqliteDSN(path string, o OpenOptions) string {
 	mode, txlock := "rw", "immediate"
 	switch {
