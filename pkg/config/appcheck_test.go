@@ -266,7 +266,7 @@ func TestGenerateSecretPassesCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(s) != 64 || seen[s] || IsPlaceholderSecret(s) || !unquotedSafe.MatchString(s) {
+		if len(s) != 64 || seen[s] || isPlaceholderSecret(s) || !unquotedSafe.MatchString(s) {
 			t.Fatalf("generated secret unfit: len %d, repeated %v", len(s), seen[s])
 		}
 		seen[s] = true

@@ -31,7 +31,7 @@ func GenerateSecret() (string, error) {
 			return "", fmt.Errorf("read random bytes: %w", err)
 		}
 		s := base64.RawURLEncoding.EncodeToString(b)
-		if !IsPlaceholderSecret(s) { // never hand out what config check would refuse
+		if !isPlaceholderSecret(s) { // never hand out what config check would refuse
 			return s, nil
 		}
 	}

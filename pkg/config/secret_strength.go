@@ -24,10 +24,10 @@ const (
 // secret is judged in 64-character pieces whose estimates add up.
 const secretChunk = 64
 
-// SecretGuessesLog10 estimates log10 of the guesses needed to find s, over
+// secretGuessesLog10 estimates log10 of the guesses needed to find s, over
 // at most its first 4×64 characters (more is plenty for any verdict). It is
 // 0 for text that is not UTF-8, which zxcvbn does not judge.
-func SecretGuessesLog10(s string) float64 {
+func secretGuessesLog10(s string) float64 {
 	if !utf8.ValidString(s) {
 		return 0
 	}

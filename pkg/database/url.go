@@ -13,8 +13,8 @@ import (
 // layer reports it as a configuration error (exit 2).
 var ErrInvalidURL = errors.New("database URL")
 
-// AcceptedURLForms is shown whenever a database URL is rejected.
-const AcceptedURLForms = "accepted forms: sqlite:///relative/path.db, sqlite:////abs/path.db, sqlite:path.db, " +
+// acceptedURLForms is shown whenever a database URL is rejected.
+const acceptedURLForms = "accepted forms: sqlite:///relative/path.db, sqlite:////abs/path.db, sqlite:path.db, " +
 	"file:path.db, a path ending in .db/.sqlite/.sqlite3, postgres://user:pass@host:5432/db, " +
 	"postgresql://…, postgresql+psycopg2://… (any postgresql+driver://)"
 
@@ -39,7 +39,7 @@ var urlForms = []urlForm{
 // piece of it: a password with a raw #, ? or / lands in whatever part the
 // parser complains about (host, port, path).
 func urlError(problem string) error {
-	return fmt.Errorf("%w: %s (%s)", ErrInvalidURL, problem, AcceptedURLForms)
+	return fmt.Errorf("%w: %s (%s)", ErrInvalidURL, problem, acceptedURLForms)
 }
 
 // ParseURL turns any accepted database URL into a Target. It never touches

@@ -111,7 +111,7 @@ func Verify(k Keys, raw string, now time.Time) Verification {
 	c, exp, reason := readClaims(tok.Header, mc)
 	v.Claims = c
 	if _, ok := mc["exp"]; ok && reason == "" {
-		v.Expires = ExpiryText(c, exp)
+		v.Expires = expiryText(c, exp)
 	}
 	if reason != "" {
 		v.Status, v.Reason = Invalid, reason
@@ -217,14 +217,14 @@ func checkAccessClaims(v Verification, exp float64) Verification {
 		v.Status, v.Reason = Invalid, "the sub claim (user id) is missing"
 	default:
 		v.Status, v.Valid = Valid, true
-		v.Reason = fmt.Sprintf("signature verifies with the configured %s key; expires %s", v.Algorithm, ExpiryText(v.Claims, exp))
+		v.Reason = fmt.Sprintf("signature verifies with the configured %s key; expires %s", v.Algorithm, expiryText(v.Claims, exp))
 	}
 	return v
 }
 
-// ExpiryText renders exp for people: a date, or what exp is when no date
+// expiryText renders exp for people: a date, or what exp is when no date
 // can show it (PyJWT accepts exp=1e300 as a token that never expires).
-func ExpiryText(c *Claims, exp float64) string {
+func expiryText(c *Claims, exp float64) string {
 	if c != nil && c.ExpiresAt != nil {
 		return c.ExpiresAt.UTC().Format(time.RFC3339)
 	}

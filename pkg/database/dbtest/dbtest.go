@@ -34,8 +34,8 @@ func SQLite(t testing.TB) database.Target {
 	return tg
 }
 
-// AdminURL returns the server URL, skipping or failing the test without one.
-func AdminURL(t testing.TB) string {
+// adminURL returns the server URL, skipping or failing the test without one.
+func adminURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(EnvPostgresURL)
 	if u == "" {
@@ -51,7 +51,7 @@ func AdminURL(t testing.TB) string {
 // dropped (with any open connections) when the test ends.
 func Postgres(t testing.TB) database.Target {
 	t.Helper()
-	admin, err := database.ParseURL(AdminURL(t))
+	admin, err := database.ParseURL(adminURL(t))
 	if err != nil {
 		t.Fatalf("%s: %v", EnvPostgresURL, err)
 	}
