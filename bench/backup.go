@@ -50,29 +50,16 @@ func benchBackup(ctx context.Context, c benchConfig, rep *report, url, what stri
 				bare.add(s)
 				return err
 			},
-			func() error {
-				s, _, err := runTimed(ctx, nil, c.dhmig, "--database-url", url, "--backup-dir", filepath.Join(dir, "dhmig"), "--no-progress", "backup")
-				dh.add(s)
-				return err
-			},
+			timed(ctx, &dh, c.dhmig, "--database-url", url, "--backup-dir", filepath.Join(dir, "dhmig"), "--no-progress", "backup"),
 		}
 		if round%2 == 1 {
 			steps[0], steps[1] = steps[1], steps[0]
 		}
 		if c.before != "" {
-			steps = append(steps, func() error {
-				s, _, err := runTimed(ctx, nil, c.before, "--database-url", url, "--backup-dir", filepath.Join(dir, "before"), "--no-progress", "backup")
-				before.add(s)
-				return err
-			})
+			steps = append(steps, timed(ctx, &before, c.before, "--database-url", url, "--backup-dir", filepath.Join(dir, "before"), "--no-progress", "backup"))
 		}
-		for _, f := range floors {
-			steps = append(steps, f.step)
-		}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return err
-			}
+		if err := runRound(steps, floors); err != nil {
+			return err
 		}
 		os.RemoveAll(dir)
 	}

@@ -29,36 +29,17 @@ func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, 
 				v.add(s)
 				return nil
 			},
-			func() error {
-				s, _, err := runTimed(ctx, nil, c.dhmig, "--database-url", url, "metrics", "-o", "json")
-				m.add(s)
-				return err
-			},
+			timed(ctx, &m, c.dhmig, "--database-url", url, "metrics", "-o", "json"),
 		}
 		if round%2 == 1 {
 			steps[0], steps[2] = steps[2], steps[0]
 		}
 		if c.before != "" {
-			steps = append(steps, func() error {
-				s, out, err := runTimed(ctx, nil, c.before, "--database-url", url, "verify")
-				if err != nil {
-					return fmt.Errorf("verify of the -before binary: %w\n%s", err, out)
-				}
-				vb.add(s)
-				return nil
-			}, func() error {
-				s, _, err := runTimed(ctx, nil, c.before, "--database-url", url, "metrics", "-o", "json")
-				mb.add(s)
-				return err
-			})
+			steps = append(steps, timed(ctx, &vb, c.before, "--database-url", url, "verify"),
+				timed(ctx, &mb, c.before, "--database-url", url, "metrics", "-o", "json"))
 		}
-		for _, f := range floors {
-			steps = append(steps, f.step)
-		}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return err
-			}
+		if err := runRound(steps, floors); err != nil {
+			return err
 		}
 	}
 	rep.compare("verify vs the guide's 2 queries", v.median(), g.median(), 3.0)
