@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/mattn/go-sqlite3"
-
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
@@ -21,9 +19,9 @@ func benchBackupPostgres(ctx context.Context, c benchConfig, rep *report, url st
 }
 
 // benchBackupSQLite times dhmig backup against SQLite's online backup API
-// driven directly through the same driver. Issue 5 requires PRAGMA
-// integrity_check before a backup is declared good: it is timed alone on
-// the same file, as backup's floor.
+// driven directly through the same driver. A backup is declared good only
+// after PRAGMA integrity_check on the copy: it is timed alone on the same
+// file, as backup's floor.
 func benchBackupSQLite(ctx context.Context, c benchConfig, rep *report, path string) error {
 	return benchBackup(ctx, c, rep, sqliteURL(path), "backup vs bare SQLite online backup", func(dir string) (sample, error) {
 		return timeFunc(func() error { return bareSQLiteBackup(ctx, path, filepath.Join(dir, "bare.db")) })
@@ -40,7 +38,7 @@ func benchBackup(ctx context.Context, c benchConfig, rep *report, url, what stri
 		rep.note("this dhmig binary has no \"backup\" command: build one that has it to measure backups")
 		return nil
 	}
-	var bare, dh series
+	var bare, dh, before series
 	for round := 0; round < c.rounds; round++ {
 		dir := filepath.Join(c.work, fmt.Sprintf("backup_%d", round))
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -52,26 +50,23 @@ func benchBackup(ctx context.Context, c benchConfig, rep *report, url, what stri
 				bare.add(s)
 				return err
 			},
-			func() error {
-				s, _, err := runTimed(ctx, nil, c.dhmig, "--database-url", url, "--backup-dir", filepath.Join(dir, "dhmig"), "--no-progress", "backup")
-				dh.add(s)
-				return err
-			},
+			timed(ctx, &dh, c.dhmig, "--database-url", url, "--backup-dir", filepath.Join(dir, "dhmig"), "--no-progress", "backup"),
 		}
 		if round%2 == 1 {
 			steps[0], steps[1] = steps[1], steps[0]
 		}
-		for _, f := range floors {
-			steps = append(steps, f.step)
+		if c.before != "" {
+			steps = append(steps, timed(ctx, &before, c.before, "--database-url", url, "--backup-dir", filepath.Join(dir, "before"), "--no-progress", "backup"))
 		}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return err
-			}
+		if err := runRound(steps, floors); err != nil {
+			return err
 		}
 		os.RemoveAll(dir)
 	}
 	rep.compare(what, dh.median(), bare.median(), 1.5)
+	if c.before != "" {
+		rep.versus("backup", dh.median(), before.median())
+	}
 	for _, f := range floors {
 		f.report(rep, bare.median())
 	}
@@ -90,27 +85,5 @@ func bareSQLiteBackup(ctx context.Context, src, dst string) error {
 		return err
 	}
 	defer to.Close()
-	fc, err := from.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer fc.Close()
-	tc, err := to.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
-	return tc.Raw(func(toRaw any) error {
-		return fc.Raw(func(fromRaw any) error {
-			b, err := toRaw.(*sqlite3.SQLiteConn).Backup("main", fromRaw.(*sqlite3.SQLiteConn), "main")
-			if err != nil {
-				return err
-			}
-			if _, err := b.Step(-1); err != nil {
-				b.Close()
-				return err
-			}
-			return b.Close()
-		})
-	})
+	return database.OnlineBackup(ctx, from, to, database.OnlineBackupOptions{})
 }

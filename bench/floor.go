@@ -2,8 +2,8 @@ package main
 
 import "fmt"
 
-// floor is one piece of work a command cannot do without (DESIGN.md or an
-// issue requires it), timed alone in the same rounds as the command and its
+// floor is one piece of work a command cannot do without (DESIGN.md
+// requires it), timed alone in the same rounds as the command and its
 // baseline. If that piece alone takes more than the target's share of the
 // baseline, no implementation of the command meets the target on this
 // machine; if it takes less, the rest is the command's own cost.

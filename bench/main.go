@@ -18,6 +18,9 @@ type benchConfig struct {
 	rounds    int
 	pgURL     string
 	dhmig     string
+	// before is an older dhmig binary whose read side (verify, metrics,
+	// backup) is timed in the same rounds, for before/after figures.
+	before    string
 	legacygen string
 	work      string
 	only      string
@@ -40,6 +43,7 @@ func main() {
 	flag.StringVar(&c.pgURL, "postgres-url", firstNonEmpty(os.Getenv("DHMIG_BENCH_POSTGRES_URL"), os.Getenv("DHMIG_TEST_POSTGRES_URL"),
 		"postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "server to create bench databases on")
 	flag.StringVar(&c.dhmig, "dhmig", "bin/dhmig", "dhmig binary")
+	flag.StringVar(&c.before, "before", "", "an older dhmig binary: time its verify, metrics and backup in the same rounds, for before/after figures")
 	flag.StringVar(&c.legacygen, "legacygen", "bin/legacygen", "legacygen binary")
 	flag.StringVar(&c.work, "work", "", "scratch directory (default a temp dir, removed at the end)")
 	flag.StringVar(&c.only, "only", "", "run one section: postgres, sqlite, cross, hashing")
@@ -81,7 +85,10 @@ func firstNonEmpty(vs ...string) string {
 
 func run(ctx context.Context, c benchConfig) error {
 	var err error
-	for _, p := range []*string{&c.dhmig, &c.legacygen} {
+	for _, p := range []*string{&c.dhmig, &c.legacygen, &c.before} {
+		if *p == "" {
+			continue // no -before
+		}
 		if *p, err = filepath.Abs(*p); err != nil {
 			return err
 		}

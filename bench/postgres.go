@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	sqlfiles "github.com/dhafnckmcp/dhmig/sql"
 )
@@ -37,7 +36,7 @@ type pgServer struct {
 }
 
 func newPGServer(ctx context.Context, url string) (*pgServer, error) {
-	t, err := config.ParseDatabaseURL(url)
+	t, err := database.ParseURL(url)
 	if err != nil {
 		return nil, err
 	}

@@ -5,13 +5,12 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
 // prefill runs an engine's prefill statement with one real bcrypt hash.
 func prefill(ctx context.Context, url, stmt string) error {
-	t, err := config.ParseDatabaseURL(url)
+	t, err := database.ParseURL(url)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, 
 			return nil
 		}
 	}
-	var g, v, m series
+	var g, v, m, vb, mb series
 	for round := 0; round < c.rounds; round++ {
 		steps := []func() error{
 			func() error { s, err := guide(); g.add(s); return err },
@@ -29,26 +29,25 @@ func benchReadSide(ctx context.Context, c benchConfig, rep *report, url string, 
 				v.add(s)
 				return nil
 			},
-			func() error {
-				s, _, err := runTimed(ctx, nil, c.dhmig, "--database-url", url, "metrics", "-o", "json")
-				m.add(s)
-				return err
-			},
+			timed(ctx, &m, c.dhmig, "--database-url", url, "metrics", "-o", "json"),
 		}
 		if round%2 == 1 {
 			steps[0], steps[2] = steps[2], steps[0]
 		}
-		for _, f := range floors {
-			steps = append(steps, f.step)
+		if c.before != "" {
+			steps = append(steps, timed(ctx, &vb, c.before, "--database-url", url, "verify"),
+				timed(ctx, &mb, c.before, "--database-url", url, "metrics", "-o", "json"))
 		}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return err
-			}
+		if err := runRound(steps, floors); err != nil {
+			return err
 		}
 	}
 	rep.compare("verify vs the guide's 2 queries", v.median(), g.median(), 3.0)
 	rep.compare("metrics vs the guide's 2 queries", m.median(), g.median(), 1.5)
+	if c.before != "" {
+		rep.versus("verify", v.median(), vb.median())
+		rep.versus("metrics", m.median(), mb.median())
+	}
 	rep.note("verify passed (exit 0) on the migrated %d-user database in every round", c.rows)
 	for _, f := range floors {
 		f.report(rep, g.median())

@@ -2,7 +2,7 @@ package main
 
 import "strings"
 
-// pgIndexesAfter is the issue's own reference point for PostgreSQL, run by
+// pgIndexesAfter is the copy target's own reference point for PostgreSQL, run by
 // psql: the guide's INSERT ... SELECT into auth_users with its indexes and
 // constraints dropped, then built after the load, all in one transaction.
 // It shows what the database itself does on this machine when it does not

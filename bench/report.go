@@ -43,6 +43,12 @@ func (r *report) compare(what string, dhmig, baseline float64, target float64) {
 	r.add(what, fmt.Sprintf("%.2f s", dhmig), fmt.Sprintf("%.2f s", baseline), fmt.Sprintf("%.2f", ratio), fmt.Sprintf("≤ %.2f", target), &ok)
 }
 
+// versus adds a line timing this dhmig against the -before binary, with no
+// target: the figures say what a change did.
+func (r *report) versus(what string, now, before float64) {
+	r.add(what+" vs -before", fmt.Sprintf("%.2f s", now), fmt.Sprintf("%.2f s", before), fmt.Sprintf("%.2f", now/before), "", nil)
+}
+
 func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "== %s\n", r.title)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -44,6 +44,29 @@ func runTimed(ctx context.Context, env []string, name string, args ...string) (s
 	return sample{Seconds: el, MaxRSSKB: rss, RSSHidden: rss <= floor}, out.String(), nil
 }
 
+// timed is a round's step: run a command, add its time to s.
+func timed(ctx context.Context, s *series, name string, args ...string) func() error {
+	return func() error {
+		x, _, err := runTimed(ctx, nil, name, args...)
+		s.add(x)
+		return err
+	}
+}
+
+// runRound runs a round's steps and then its floors, stopping at the first
+// error.
+func runRound(steps []func() error, floors []*floor) error {
+	for _, f := range floors {
+		steps = append(steps, f.step)
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // timeFunc times an in-process step.
 func timeFunc(fn func() error) (sample, error) {
 	start := time.Now()

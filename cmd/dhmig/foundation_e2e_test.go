@@ -22,7 +22,11 @@ import (
 func TestConcurrentSchemaUpAppliesOnce(t *testing.T) {
 	tg := dbtest.Postgres(t)
 	env := []string{"DATABASE_URL=" + dbtest.URL(tg)}
-	m, err := schema.New(database.DialectFor(database.Postgres))
+	d, err := database.DialectFor(database.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := schema.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}

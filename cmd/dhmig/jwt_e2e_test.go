@@ -110,7 +110,7 @@ func TestJWTIssueVerifyE2E(t *testing.T) {
 	}
 
 	// Signed with the right secret, claims PyJWT rejects: invalid, exit 7,
-	// never "forged" (issue 16 #12).
+	// never "forged".
 	signed := func(header map[string]any, claims jwt.MapClaims) string {
 		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
 		for h, val := range header {
@@ -161,7 +161,7 @@ func TestJWTConfigErrorsE2E(t *testing.T) {
 		t.Errorf("missing --user-id:\n%s", r)
 	}
 	// A secret config check rates an error signs nothing: exit 2, no token,
-	// the secret not echoed (issue 16 #11).
+	// the secret not echoed.
 	for _, weak := range []string{"your_super_secret_jwt_key_change_this_in_production",
 		strings.Repeat("Password1", 4), "qwertyuiopasdfghjklzxcvbnmqwertyuiop"} {
 		r = runDhmig(t, dir, []string{"JWT_SECRET_KEY=" + weak}, "jwt", "issue", "--user-id", "u")

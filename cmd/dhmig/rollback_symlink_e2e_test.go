@@ -93,7 +93,7 @@ func TestRollbackSQLiteSymlinkE2E(t *testing.T) {
 			if got := dbtest.Snapshot(t, db); !reflect.DeepEqual(want, got) {
 				t.Fatalf("the real database is not the backup after rollback through the link:\nwant %v\ngot  %v", want, got)
 			}
-			if left, _ := filepath.Glob(filepath.Join(root, ".*dhmig-restore*")); len(left) > 0 {
+			if left, _ := filepath.Glob(filepath.Join(root, ".*.dhmig-tmp-*")); len(left) > 0 {
 				t.Errorf("restore left temporary files: %v", left)
 			}
 		})

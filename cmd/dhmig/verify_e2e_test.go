@@ -189,7 +189,7 @@ func TestMetricsE2E(t *testing.T) {
 		if !strings.Contains(string(b), "# TYPE dhmig_users gauge\ndhmig_users 5\n") {
 			t.Errorf("textfile content:\n%s", b)
 		}
-		if left, _ := filepath.Glob(filepath.Join(filepath.Dir(prom), ".dhmig-metrics-*")); len(left) != 0 {
+		if left, _ := filepath.Glob(filepath.Join(filepath.Dir(prom), ".*.dhmig-tmp-*")); len(left) != 0 {
 			t.Errorf("temporary files left behind: %v", left)
 		}
 		mustCode(t, runDhmig(t, dir, env, "metrics", "--textfile", filepath.Join(dir, "dhmig.txt")), 2)

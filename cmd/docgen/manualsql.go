@@ -32,7 +32,11 @@ func writeManualSQL(out string) error {
 	var b bytes.Buffer
 	b.WriteString(manualSQLIntro)
 	for _, k := range []database.Kind{database.Postgres, database.SQLite} {
-		m, err := schema.New(database.DialectFor(k))
+		d, err := database.DialectFor(k)
+		if err != nil {
+			return err
+		}
+		m, err := schema.New(d)
 		if err != nil {
 			return err
 		}

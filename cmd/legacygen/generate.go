@@ -194,8 +194,8 @@ func (g *generator) row(id int64, dirtySeq *int) LegacyUser {
 	return u
 }
 
-// Users generates the rows deterministically from the seed.
-func Users(o Options) []LegacyUser {
+// generateUsers generates the rows deterministically from the seed.
+func generateUsers(o Options) []LegacyUser {
 	g := newGenerator(o)
 	users := make([]LegacyUser, o.Rows)
 	seq := 0

@@ -11,7 +11,7 @@ import (
 
 func TestUsersDirtyKindsAndDeterminism(t *testing.T) {
 	o := Options{Rows: 3 * len(DirtyKinds) * 4, DirtyShare: 0.5, NullHashShare: 0.05, Seed: 7}
-	a, b := Users(o), Users(o)
+	a, b := generateUsers(o), generateUsers(o)
 	schemes := map[password.Scheme]bool{}
 	var nullEmail, nullUser, nullCreated, nullActive int
 	for i := range a {
@@ -46,7 +46,7 @@ func TestUsersDirtyKindsAndDeterminism(t *testing.T) {
 			t.Errorf("no row with hash scheme %s", s)
 		}
 	}
-	clean := Users(Options{Rows: 200, Seed: 7})
+	clean := generateUsers(Options{Rows: 200, Seed: 7})
 	for _, u := range clean {
 		if u.Email == nil || u.Username == nil || u.CreatedAt == nil || u.IsActive == nil {
 			t.Fatalf("dirty row %d without --dirty-share", u.ID)

@@ -11,7 +11,6 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
@@ -31,7 +30,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	t, err := config.ParseDatabaseURL(*url)
+	t, err := database.ParseURL(*url)
 	if err != nil {
 		fmt.Fprintln(stderr, "legacygen:", err)
 		return 2

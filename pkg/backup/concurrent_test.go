@@ -83,7 +83,7 @@ func TestSQLiteBackupWhileWriting(t *testing.T) {
 			if _, err := Verify(ctx, dir, m.ID, ""); err != nil {
 				t.Fatalf("verify: %v", err)
 			}
-			cp, err := openSQLiteCopy(dbFilePath(t, dir, m))
+			cp, err := openSQLiteCopy(ctx, dbFilePath(t, dir, m))
 			if err != nil {
 				t.Fatal(err)
 			}

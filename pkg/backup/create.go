@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/dhafnckmcp/dhmig/internal/atomicfile"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
@@ -139,7 +140,7 @@ func Create(ctx context.Context, db *database.DB, o Options) (Manifest, error) {
 	if err := writeManifest(work, m); err != nil {
 		return Manifest{}, fmt.Errorf("write manifest: %w", err)
 	}
-	if err := syncDir(work); err != nil {
+	if err := atomicfile.SyncDir(work); err != nil {
 		return Manifest{}, err
 	}
 	final := filepath.Join(o.Dir, id)
@@ -147,7 +148,7 @@ func Create(ctx context.Context, db *database.DB, o Options) (Manifest, error) {
 		return Manifest{}, fmt.Errorf("finish backup %s: %w", id, err)
 	}
 	done = true
-	if err := syncDir(o.Dir); err != nil {
+	if err := atomicfile.SyncDir(o.Dir); err != nil {
 		return m, err
 	}
 	return m, nil

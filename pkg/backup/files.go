@@ -75,16 +75,6 @@ func hashFile(path string) (int64, string, error) {
 	return n, hex.EncodeToString(h.Sum(nil)), err
 }
 
-// syncDir flushes a directory entry change (create, rename) to disk.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
 // mkdirs creates the directories of rel below root, each 0700.
 func mkdirs(root, rel string) error {
 	dir := root

@@ -16,8 +16,8 @@ const idLayout = "20060102T150405Z"
 
 var idRE = regexp.MustCompile(`^\d{8}T\d{6}Z(-\d+)?$`)
 
-// IsID reports whether name has the shape of a backup id.
-func IsID(name string) bool { return idRE.MatchString(name) }
+// isID reports whether name has the shape of a backup id.
+func isID(name string) bool { return idRE.MatchString(name) }
 
 // claim picks a free id for now, creates its hidden work directory and
 // locks it (lockWork) until the caller closes lock, adding -2, -3… when a
@@ -90,7 +90,7 @@ func nextSuffix(dir, base string) (int, error) {
 		if i := strings.IndexByte(name, '.'); i >= 0 {
 			name = name[:i]
 		}
-		if !IsID(name) || !strings.HasPrefix(name, base) {
+		if !isID(name) || !strings.HasPrefix(name, base) {
 			continue
 		}
 		n := 1

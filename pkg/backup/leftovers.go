@@ -26,7 +26,7 @@ func leftover(name string) (id, suffix string, ok bool) {
 		return "", "", false
 	}
 	for _, suffix := range []string{partialSuffix, deletingSuffix} {
-		if id, ok := strings.CutSuffix(name[1:], suffix); ok && IsID(id) {
+		if id, ok := strings.CutSuffix(name[1:], suffix); ok && isID(id) {
 			return id, suffix, true
 		}
 	}

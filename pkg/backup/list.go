@@ -53,7 +53,7 @@ func List(dir string) ([]Entry, error) {
 		}
 		if id, suffix, ok := leftover(de.Name()); ok {
 			out = append(out, inspectLeftover(dir, de.Name(), id, suffix))
-		} else if IsID(de.Name()) {
+		} else if isID(de.Name()) {
 			out = append(out, inspect(dir, de.Name()))
 		}
 	}
@@ -65,7 +65,7 @@ func List(dir string) ([]Entry, error) {
 
 func inspect(dir, id string) Entry {
 	e := Entry{ID: id}
-	m, err := ReadManifest(filepath.Join(dir, id))
+	m, err := readManifest(filepath.Join(dir, id))
 	if err != nil {
 		e.Status, e.Detail = StatusUnreadable, err.Error()
 		if t, perr := time.Parse(idLayout, id[:len(idLayout)]); perr == nil {
@@ -118,14 +118,14 @@ func Find(dir, ref, identity string) (Manifest, error) {
 	if ref == "" || ref == Latest {
 		return findLatest(dir, identity)
 	}
-	if !IsID(ref) {
+	if !isID(ref) {
 		return Manifest{}, fmt.Errorf("%w: %q is not a backup id (such as 20261128T010455Z) or latest", ErrMissing, ref)
 	}
 	p := filepath.Join(dir, ref)
 	if _, err := os.Stat(p); err != nil {
 		return Manifest{}, fmt.Errorf("%w: backup %s not found in %s", ErrMissing, ref, dir)
 	}
-	m, err := ReadManifest(p)
+	m, err := readManifest(p)
 	if err != nil {
 		return Manifest{}, fmt.Errorf("%w: backup %s: %v", ErrCorrupt, ref, err)
 	}

@@ -122,8 +122,8 @@ func writeManifest(dir string, m Manifest) error {
 	return writeFileSync(filepath.Join(dir, ManifestName), append(b, '\n'))
 }
 
-// ReadManifest reads the manifest of the backup directory dir.
-func ReadManifest(dir string) (Manifest, error) {
+// readManifest reads the manifest of the backup directory dir.
+func readManifest(dir string) (Manifest, error) {
 	b, err := os.ReadFile(filepath.Join(dir, ManifestName))
 	if err != nil {
 		return Manifest{}, err

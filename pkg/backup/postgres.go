@@ -106,7 +106,7 @@ func toolError(name string, t database.Target, err error, stderr string) error {
 	if lines := strings.Split(msg, "\n"); len(lines) > 8 {
 		msg = strings.Join(lines[len(lines)-8:], "\n")
 	}
-	msg = toolRedact(msg, t)
+	msg = t.RedactText(msg)
 	if msg == "" {
 		return fmt.Errorf("%s: %w", name, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/dhafnckmcp/dhmig/internal/atomicfile"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
@@ -166,50 +167,35 @@ func restoreFile(src string, f File) error {
 	if err != nil {
 		return err
 	}
+	defer tmp.Discard()
 	if st, err := os.Stat(dest); err == nil {
-		chownLike(tmp, st)
+		chownLike(tmp.Name(), st)
 	}
-	if err := os.Rename(tmp, dest); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncDir(dir)
+	return tmp.Commit()
 }
 
 // atomicCopy copies src next to dest under a temporary name, checks its
-// sha256 against want, sets mode and flushes it; the caller renames it.
-func atomicCopy(src, dest, want string, mode os.FileMode) (string, error) {
+// sha256 against want, sets mode and flushes it; the caller commits it.
+func atomicCopy(src, dest, want string, mode os.FileMode) (*atomicfile.Pending, error) {
 	in, err := os.Open(src)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer in.Close()
-	out, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".dhmig-restore-*")
+	out, err := atomicfile.Create(dest, mode)
 	if err != nil {
-		return "", err
-	}
-	tmp := out.Name()
-	fail := func(err error) (string, error) {
-		out.Close()
-		os.Remove(tmp)
-		return "", err
+		return nil, err
 	}
 	sum, err := copyHashed(out, in)
+	if err == nil && sum != want {
+		err = fmt.Errorf("%w: %s changed while restoring (sha256 %s, manifest says %s)", ErrCorrupt, src, sum, want)
+	}
+	if err == nil {
+		err = out.Flush()
+	}
 	if err != nil {
-		return fail(err)
+		out.Discard()
+		return nil, err
 	}
-	if sum != want {
-		return fail(fmt.Errorf("%w: %s changed while restoring (sha256 %s, manifest says %s)", ErrCorrupt, src, sum, want))
-	}
-	if err := out.Chmod(mode); err != nil {
-		return fail(err)
-	}
-	if err := out.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := out.Close(); err != nil {
-		os.Remove(tmp)
-		return "", err
-	}
-	return tmp, nil
+	return out, nil
 }

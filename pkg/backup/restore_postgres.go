@@ -192,5 +192,5 @@ func lockTimeoutLiteral(d time.Duration) string {
 }
 
 func tail(s string, t database.Target) string {
-	return toolRedact(strings.TrimSpace(s), t)
+	return t.RedactText(strings.TrimSpace(s))
 }

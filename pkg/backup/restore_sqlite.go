@@ -2,10 +2,9 @@ package backup
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
-	"path/filepath"
+	"time"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
@@ -31,30 +30,21 @@ func restoreSQLite(ctx context.Context, db *database.DB, src string, f File) err
 	if err != nil {
 		return err
 	}
-	chownLike(tmp, st)
-	keep := false
-	defer func() {
-		if !keep {
-			os.Remove(tmp)
-		}
-	}()
+	defer tmp.Discard()
+	chownLike(tmp.Name(), st)
 	// No handle of this process may survive on the old file.
 	db.SetMaxIdleConns(0)
 	defer db.SetMaxIdleConns(2)
 	if err := quiesce(ctx, live); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, live); err != nil {
-		return fmt.Errorf("replace %s: %w", live, err)
-	}
-	keep = true
-	return syncDir(filepath.Dir(live))
+	return tmp.Commit()
 }
 
 // quiesce checkpoints and closes the live database (a resolved path),
 // then checks nobody else holds it open.
 func quiesce(ctx context.Context, live string) error {
-	c, err := sql.Open("sqlite3", sqliteFileDSN(live, "mode=rw&_busy_timeout=5000"))
+	c, err := database.Open(ctx, database.Target{Kind: database.SQLite, Path: live}, database.OpenOptions{BusyTimeout: 5 * time.Second})
 	if err != nil {
 		return err
 	}

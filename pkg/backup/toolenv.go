@@ -55,8 +55,3 @@ func toolEnv(t database.Target) (env []string, cleanup func(), err error) {
 	}
 	return append(env, add...), cleanup, nil
 }
-
-// toolRedact masks the target's secrets in a client program's message.
-func toolRedact(msg string, t database.Target) string {
-	return database.Redact(msg, t.Secrets()...)
-}

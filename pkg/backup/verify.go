@@ -96,7 +96,7 @@ func verifyManifest(ctx context.Context, dir string, m Manifest) (VerifyResult, 
 func readCopy(ctx context.Context, m Manifest, path string, add func(string, string, string, ...any)) error {
 	switch {
 	case m.Database.Kind == database.SQLite:
-		db, err := openSQLiteCopy(path)
+		db, err := openSQLiteCopy(ctx, path)
 		if err != nil {
 			return err
 		}

@@ -64,7 +64,7 @@ func (f *Factory) Target() (database.Target, error) {
 	if err != nil {
 		return database.Target{}, err
 	}
-	return config.ParseDatabaseURL(cfg.DatabaseURL())
+	return cfg.DatabaseTarget()
 }
 
 // OpenDB opens the configured database with the configured timeouts.
@@ -73,7 +73,7 @@ func (f *Factory) OpenDB(ctx context.Context) (*database.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := config.ParseDatabaseURL(cfg.DatabaseURL())
+	t, err := cfg.DatabaseTarget()
 	if err != nil {
 		return nil, err
 	}
@@ -93,11 +93,8 @@ func (f *Factory) OpenSource(ctx context.Context, target database.Target) (*data
 	if err != nil {
 		return nil, err
 	}
-	if cfg.SourceURL() == "" {
-		return nil, nil
-	}
-	t, err := config.ParseDatabaseURL(cfg.SourceURL())
-	if err != nil {
+	t, ok, err := cfg.SourceTarget()
+	if err != nil || !ok {
 		return nil, err
 	}
 	if t.SameDatabase(target) {

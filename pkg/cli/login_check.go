@@ -7,6 +7,7 @@ import (
 
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/smoke"
+	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
 )
 
 type loginCheckOptions struct {
@@ -100,19 +101,10 @@ func (o *loginCheckOptions) validate() (smoke.LegacySource, error) {
 	if err := identFlag("--source-table", o.sourceTable); err != nil {
 		return src, err
 	}
-	for _, m := range o.mapColumns {
-		field, col, ok := strings.Cut(m, "=")
-		if !ok || (field != "id" && field != "email") || col == "" {
-			return src, usageErrorf("--map-column %q: want id=column or email=column", m)
-		}
-		if err := identFlag("--map-column "+field, col); err != nil {
-			return src, err
-		}
-		if field == "id" {
-			src.ID = col
-		} else {
-			src.Email = col
-		}
+	cols, err := usermigrate.ParseColumnMap(o.mapColumns, "id", "email")
+	if err != nil {
+		return src, usageErrorf("--map-column: %v", err)
 	}
+	src.ID, src.Email = cols.ID, cols.Email
 	return src, nil
 }

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/dhafnckmcp/dhmig/internal/atomicfile"
 	"github.com/dhafnckmcp/dhmig/pkg/metrics"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 )
@@ -130,34 +129,9 @@ func writeTextfile(path string, snap metrics.Snapshot) error {
 	if err := writeMetricsPrometheus(&buf, snap); err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".dhmig-metrics-*.tmp")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, buf.Bytes(), textfileMode); err != nil {
 		return fmt.Errorf("metrics textfile: %w", err)
 	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("metrics textfile: %w", err)
-	}
-	if err := tmp.Chmod(textfileMode); err != nil {
-		return fmt.Errorf("metrics textfile: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("metrics textfile: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("metrics textfile: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("metrics textfile: %w", err)
-	}
-	done = true
 	return nil
 }
 

@@ -33,7 +33,11 @@ dhmig recognise the result. --dialect defaults to the configured database's.`,
 			default:
 				return usageErrorf("unknown --dialect %q: use sqlite or postgres", dialect)
 			}
-			m, err := schema.New(database.DialectFor(kind))
+			d, err := database.DialectFor(kind)
+			if err != nil {
+				return err
+			}
+			m, err := schema.New(d)
 			if err != nil {
 				return err
 			}

@@ -3,12 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
+	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
 )
 
 type verifyOptions struct {
@@ -66,19 +66,9 @@ dhmig verify --list shows every check id; docs/verify.md explains each one.`,
 	return cmd
 }
 
-// mapColumnFields are the legacy fields --map-column may rename; the ones
-// verify does not compare are accepted so that migrate-users' flags can be
-// reused as they are.
-var mapColumnFields = map[string]bool{"id": true, "email": true, "password_hash": true,
-	"username": true, "created_at": true, "is_active": true}
-
 func (o *verifyOptions) integrityOptions(sourceNamed bool) (integrity.Options, error) {
-	for _, list := range [][]string{o.checks, o.skip} {
-		for _, id := range list {
-			if _, ok := integrity.Lookup(id); !ok {
-				return integrity.Options{}, usageErrorf("unknown check id %q (dhmig verify --list shows them)", id)
-			}
-		}
+	if err := integrity.ValidateIDs(o.checks, o.skip); err != nil {
+		return integrity.Options{}, &UsageError{Err: err}
 	}
 	if o.examples < 1 {
 		return integrity.Options{}, usageErrorf("--examples must be at least 1")
@@ -87,23 +77,13 @@ func (o *verifyOptions) integrityOptions(sourceNamed bool) (integrity.Options, e
 		return integrity.Options{}, err
 	}
 	src := integrity.Source{Table: o.sourceTable, Required: sourceNamed}
-	for _, m := range o.mapColumns {
-		field, col, ok := strings.Cut(m, "=")
-		if !ok || !mapColumnFields[field] || col == "" {
-			return integrity.Options{}, usageErrorf("--map-column %q: want field=column with field one of id, email, username, password_hash, created_at, is_active", m)
-		}
-		if err := identFlag("--map-column "+field, col); err != nil {
-			return integrity.Options{}, err
-		}
-		switch field {
-		case "id":
-			src.ID = col
-		case "email":
-			src.Email = col
-		case "password_hash":
-			src.PasswordHash = col
-		}
+	// Every field migrate-users maps is accepted, so that its flags can be
+	// reused as they are; verify compares id, email and password_hash.
+	cols, err := usermigrate.ParseColumnMap(o.mapColumns)
+	if err != nil {
+		return integrity.Options{}, usageErrorf("--map-column: %v", err)
 	}
+	src.ID, src.Email, src.PasswordHash = cols.ID, cols.Email, cols.PasswordHash
 	if len(o.knownStatuses) == 0 || len(o.knownRoles) == 0 {
 		return integrity.Options{}, usageErrorf("--known-statuses and --known-roles cannot be empty")
 	}

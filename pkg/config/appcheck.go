@@ -118,7 +118,7 @@ func (a *appCheck) secret(alg string) {
 	case strings.TrimSpace(s) == "":
 		a.add(key, VerdictError, "missing: generate one with dhmig config init")
 		return
-	case IsPlaceholderSecret(s):
+	case isPlaceholderSecret(s):
 		a.add(key, VerdictError, "is a placeholder such as the guide's example value: generate a random one with dhmig config init")
 	case len(s) < MinSecretBytes:
 		a.add(key, VerdictError, "is %d bytes: at least %d random bytes are required", len(s), MinSecretBytes)
@@ -127,7 +127,7 @@ func (a *appCheck) secret(alg string) {
 	case !utf8.ValidString(s):
 		a.add(key, VerdictError, "is not UTF-8 text: its strength cannot be estimated; generate one with dhmig config init")
 	default:
-		switch g := SecretGuessesLog10(s); {
+		switch g := secretGuessesLog10(s); {
 		case g < MinSecretGuessesLog10:
 			a.add(key, VerdictError, "is %d bytes but guessable in about 10^%.0f tries (~%.0f bits: repeats, sequences, words or keyboard walks): generate a random one with dhmig config init",
 				len(s), g, g*math.Log2(10))
@@ -170,10 +170,10 @@ var placeholderMarkers = []string{
 	"secret-key-here", "<", ">", "xxxxxxxx", "fixme", "dummy", "insecure", "test-key", "test_key",
 }
 
-// IsPlaceholderSecret recognises the guide's example secret
+// isPlaceholderSecret recognises the guide's example secret
 // (your_super_secret_jwt_key_change_this_in_production) and the other
 // values people leave in templates: "change me", "<secret>", "secret"…
-func IsPlaceholderSecret(s string) bool {
+func isPlaceholderSecret(s string) bool {
 	l := strings.ToLower(strings.TrimSpace(s))
 	switch l {
 	case "secret", "jwt_secret", "jwt_secret_key", "password", "supersecret", "super_secret", "default", "test":

@@ -98,7 +98,7 @@ func TestCheckAppRules(t *testing.T) {
 		{"short secret", map[string]string{"JWT_SECRET_KEY": "Zq3vT8yLw1Hn5Rk0Pb7Xc2Ms9Gd4Fj6"}, "JWT_SECRET_KEY", VerdictError, "is 31 bytes: at least 32"},
 		{"32-byte secret", map[string]string{"JWT_SECRET_KEY": "Zq3vT8yLw1Hn5Rk0Pb7Xc2Ms9Gd4Fj6A"}, "JWT_SECRET_KEY", VerdictOK, "32 bytes (not shown)"},
 		{"repetitive secret", map[string]string{"JWT_SECRET_KEY": strings.Repeat("ab", 20)}, "JWT_SECRET_KEY", VerdictError, "only 2 distinct characters"},
-		// Long enough, varied enough, and guessed in seconds (issue 16 #11).
+		// Long enough, varied enough, and guessed in seconds.
 		{"alphabet run ×4", map[string]string{"JWT_SECRET_KEY": strings.Repeat("abcdefgh", 4)}, "JWT_SECRET_KEY", VerdictError, "guessable"},
 		{"digit run", map[string]string{"JWT_SECRET_KEY": "0123456789012345678901234567890123456789"}, "JWT_SECRET_KEY", VerdictError, "guessable"},
 		{"Password1 ×4", map[string]string{"JWT_SECRET_KEY": strings.Repeat("Password1", 4)}, "JWT_SECRET_KEY", VerdictError, "guessable"},
@@ -266,7 +266,7 @@ func TestGenerateSecretPassesCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(s) != 64 || seen[s] || IsPlaceholderSecret(s) || !unquotedSafe.MatchString(s) {
+		if len(s) != 64 || seen[s] || isPlaceholderSecret(s) || !unquotedSafe.MatchString(s) {
 			t.Fatalf("generated secret unfit: len %d, repeated %v", len(s), seen[s])
 		}
 		seen[s] = true

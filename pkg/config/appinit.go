@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/dhafnckmcp/dhmig/internal/atomicfile"
 )
 
 // ErrEnvExists means config init would overwrite an existing file without
@@ -30,7 +31,7 @@ func GenerateSecret() (string, error) {
 			return "", fmt.Errorf("read random bytes: %w", err)
 		}
 		s := base64.RawURLEncoding.EncodeToString(b)
-		if !IsPlaceholderSecret(s) { // never hand out what config check would refuse
+		if !isPlaceholderSecret(s) { // never hand out what config check would refuse
 			return s, nil
 		}
 	}
@@ -118,41 +119,21 @@ type WriteEnvResult struct {
 // <path>.bak-<UTC timestamp>, mode 0600.
 func WriteEnvFile(path string, content []byte, o WriteEnvOptions) (res WriteEnvResult, err error) {
 	res.Path = path
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, err := atomicfile.Create(path, 0o600)
 	if err != nil {
-		return res, fmt.Errorf("create a file next to %s: %w", path, err)
+		return res, err
 	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return res, fmt.Errorf("chmod %s: %w", tmp.Name(), err)
-	}
+	defer tmp.Discard()
 	if _, err := tmp.Write(content); err != nil {
 		return res, fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return res, fmt.Errorf("sync %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return res, fmt.Errorf("close %s: %w", tmp.Name(), err)
-	}
-
 	if !o.Force {
-		// A hard link never replaces an existing file: no window in which
-		// another writer's file could be overwritten.
-		if err := os.Link(tmp.Name(), path); err != nil {
+		if err := tmp.CommitNew(); err != nil {
 			if errors.Is(err, fs.ErrExist) {
 				return res, fmt.Errorf("%s: %w (use --force to replace it; a copy of it will be kept)", path, ErrEnvExists)
 			}
 			return res, fmt.Errorf("write %s: %w", path, err)
 		}
-		syncDir(dir)
 		return res, nil
 	}
 
@@ -163,11 +144,7 @@ func WriteEnvFile(path string, content []byte, o WriteEnvOptions) (res WriteEnvR
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return res, fmt.Errorf("read the existing %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return res, fmt.Errorf("replace %s: %w", path, err)
-	}
-	syncDir(dir)
-	return res, nil
+	return res, tmp.Commit()
 }
 
 // writeBackup copies old into a new file that nothing else can own.
@@ -200,13 +177,5 @@ func writeBackup(path string, old []byte, now time.Time) (string, error) {
 			return "", fmt.Errorf("keep a copy of %s: %w", path, werr)
 		}
 		return name, nil
-	}
-}
-
-// syncDir makes a rename durable; failure only weakens crash safety.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 }

@@ -190,13 +190,11 @@ func (c *Config) readDotEnv(path string, explicit bool) error {
 }
 
 func (c *Config) validate() error {
-	if _, err := ParseDatabaseURL(c.DatabaseURL()); err != nil {
+	if _, err := c.DatabaseTarget(); err != nil {
 		return fmt.Errorf("%w (from %s)", err, c.Source("database_url"))
 	}
-	if u := c.SourceURL(); u != "" {
-		if _, err := ParseDatabaseURL(u); err != nil {
-			return fmt.Errorf("%w (from %s)", err, c.Source("source_url"))
-		}
+	if _, _, err := c.SourceTarget(); err != nil {
+		return fmt.Errorf("%w (from %s)", err, c.Source("source_url"))
 	}
 	if _, err := target.Lookup(c.TargetName()); err != nil {
 		return fmt.Errorf("%w: %v (from %s)", ErrInvalid, err, c.Source("target"))
@@ -282,7 +280,7 @@ func (c *Config) Effective() []Entry {
 		val := c.Get(s.Key)
 		switch {
 		case s.Secret && val != "":
-			val = "***"
+			val = database.Mask
 		case s.URL:
 			val = database.RedactURL(val)
 		}
@@ -298,7 +296,7 @@ func (c *Config) Secrets() []string {
 	var all []string
 	for _, u := range []string{c.DatabaseURL(), c.SourceURL()} {
 		all = append(all, database.URLSecrets(u)...)
-		if t, err := ParseDatabaseURL(u); err == nil && u != "" {
+		if t, err := database.ParseURL(u); err == nil && u != "" {
 			all = append(all, t.Secrets()...)
 		}
 	}

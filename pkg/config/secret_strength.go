@@ -20,14 +20,14 @@ const (
 )
 
 // secretChunk bounds the text zxcvbn looks at in one go: its matching is
-// quadratic (a 264-character secret took over half a second), so a long
+// quadratic in the length, so a long
 // secret is judged in 64-character pieces whose estimates add up.
 const secretChunk = 64
 
-// SecretGuessesLog10 estimates log10 of the guesses needed to find s, over
+// secretGuessesLog10 estimates log10 of the guesses needed to find s, over
 // at most its first 4×64 characters (more is plenty for any verdict). It is
 // 0 for text that is not UTF-8, which zxcvbn does not judge.
-func SecretGuessesLog10(s string) float64 {
+func secretGuessesLog10(s string) float64 {
 	if !utf8.ValidString(s) {
 		return 0
 	}

@@ -25,9 +25,8 @@ type pgCursor struct {
 // ORDER BY column, reading in index order streams from the first row; a
 // sort holds every row back until the whole table is read and sorted. The
 // planner chooses the sort when the table has no statistics (autovacuum
-// off, or a freshly restored database): at 1M legacy users, 1 s during
-// which the writer and dhmig waited (12.6 / 13.4 / 14.4 / 12.8 s ->
-// 12.1 / 11.9 / 11.7 / 11.9 s, alternating). With statistics and ids in
+// off, or a freshly restored database), and the writer waits for it
+// (docs/performance.md). With statistics and ids in
 // table order the planner reads the index anyway, as it does for a cursor
 // (OpenCursor). enable_sort = off only penalises sorting: without a usable
 // index the rows are still sorted.
@@ -259,12 +258,11 @@ func (d postgresDialect) SuspendIndexes(ctx context.Context, tx *sqlx.Tx, table 
 // pgRebuildSettings hold while suspended indexes and constraints are
 // rebuilt. maintenance_work_mem: enough to sort a few million keys in
 // memory. work_mem: a foreign key's validation joins the two tables, and at
-// the default 4MB the hash join spilled (1M mappings: 1.9 s -> 1.3 s).
-// Server memory, not dhmig's, and for this transaction only. Parallel
-// builds are left to the server's max_parallel_maintenance_workers: by the
-// rebuild the reading backend and the client are done, and on two cores a
-// 1M-user copy took 7.54 / 7.54 / 7.40 s with builds forced serial, 7.38 /
-// 7.16 / 7.04 s with the default two workers (alternating runs).
+// the default 4MB the hash join spills to disk. Server memory, not dhmig's,
+// and for this transaction only. Parallel builds are left to the server's
+// max_parallel_maintenance_workers: by the rebuild the reading backend and
+// the client are done, so the workers have the cores to themselves
+// (docs/performance.md has the figures).
 var pgRebuildSettings = [][2]string{{"maintenance_work_mem", "256MB"}, {"work_mem", "256MB"}}
 
 // IsConstraintError on PostgreSQL: SQLSTATE class 23 (integrity

@@ -26,13 +26,12 @@ var pgBcryptCosts = func() string {
 // AcceptedBcryptSQL checks the length and the seven-character prefix with
 // plain comparisons and leaves only the 53-character tail to a regular
 // expression, which looks for a character outside the alphabet (the length
-// already makes the tail non-empty): 20-30% cheaper on a million rows than
-// one regular expression over the whole hash, and the search for an
-// outsider 20% cheaper again than matching ^[./A-Za-z0-9]+$ (1.39 -> 1.12 s
-// of CPU). A counted repeat, {53}, was several times slower. The length is
-// counted in bytes: length() decodes UTF-8 to count characters, and every
-// character the rest accepts is one byte, so 60 bytes that pass it are 60
-// characters (on a million hashes 1.37 -> 1.20 s, medians of 7).
+// already makes the tail non-empty): cheaper than one regular expression
+// over the whole hash, and than matching ^[./A-Za-z0-9]+$ or a counted
+// repeat such as {53} (docs/performance.md). The length is counted in
+// bytes: length() decodes UTF-8 to count characters, and every character
+// the rest accepts is one byte, so 60 bytes that pass it are 60
+// characters.
 func (postgresDialect) AcceptedBcryptSQL(expr string) string {
 	return fmt.Sprintf("(octet_length(%[1]s) = 60 AND left(%[1]s, 4) IN ('$2a$', '$2b$', '$2y$')"+
 		" AND substr(%[1]s, 5, 3) IN (%[2]s) AND substr(%[1]s, 8) !~ '%[3]s')", expr, pgBcryptCosts, pgBcryptOutsideTail)

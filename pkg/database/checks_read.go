@@ -14,13 +14,11 @@ import (
 
 // pgReadSettings are set for the pass only (SET LOCAL / set_config(…,
 // true)), so they end with the transaction. work_mem: the parity join hashes
-// a million mappings and users (60 MB and 140 MB); at the default 4MB it
-// spilled to disk in 16 batches. jit: compiling the parity query took 2.2 s
-// of a 9 s run for a query that runs once. max_parallel_workers_per_gather
-// is left to the server, also when readers run side by side: verify at 1M
-// users on 2 busy cores, two readers each with their parallel workers (the
-// default 2) took 5.7 s, with 1 worker 6.4 s, with none 7.6 s (medians of
-// 7, alternating; one reader with its workers: 6.2 s).
+// every mapping and user, and at the default 4MB it spills to disk. jit:
+// compiling the parity query costs more than it saves for a query that
+// runs once. max_parallel_workers_per_gather is left to the server, also
+// when readers run side by side: fewer workers made verify slower
+// (docs/performance.md has the figures).
 var pgReadSettings = [][2]string{{"work_mem", "256MB"}, {"jit", "off"}}
 
 func (postgresDialect) ReadPass(ctx context.Context, q sqlx.QueryerContext) (sqlx.QueryerContext, func() error, error) {

@@ -1,10 +1,10 @@
 package database
 
-// SQLite has no regular expressions, and spelling the rule book's rules
-// with GLOB character classes costs about 2 µs a row each (a million users:
-// over 4 s of verify). A Go function registered through the driver costs
-// about 1 µs a call (go-sqlite3 dispatches through reflection). These
-// rules are therefore C scalar functions, about 0.02 µs a row, registered
+// SQLite has no regular expressions; spelling the rule book's rules with
+// GLOB character classes, or as Go functions registered through the driver
+// (go-sqlite3 dispatches each call through reflection), costs seconds of
+// verify on a large table (docs/performance.md). These rules are therefore
+// C scalar functions, two orders of magnitude cheaper, registered
 // with sqlite3_auto_extension so that every SQLite connection the process
 // opens has them. They are pure byte tests over ASCII classes; any byte
 // outside a class (a NUL, a non-ASCII byte) fails the rule, as it fails the

@@ -95,14 +95,6 @@ type Dialect interface {
 	Bulk
 }
 
-// DialectFor returns the dialect of a kind.
-func DialectFor(k Kind) Dialect {
-	if k == Postgres {
-		return postgresDialect{}
-	}
-	return sqliteDialect{}
-}
-
 // TableExists reports whether a table exists, through the dialect's
 // introspection.
 func TableExists(ctx context.Context, d Dialect, q sqlx.QueryerContext, table string) (bool, error) {

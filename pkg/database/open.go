@@ -31,6 +31,9 @@ type OpenOptions struct {
 	// reading never blocks the application's writers longer than a read
 	// would.
 	ReadOnly bool
+	// Immutable opens a SQLite file nobody writes (a backup copy) read-only
+	// without locks, so no -wal or -shm file appears beside it.
+	Immutable bool
 }
 
 // DB is an open database with the dialect that speaks to it.
@@ -48,7 +51,10 @@ func Open(ctx context.Context, t Target, o OpenOptions) (*DB, error) {
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = 15 * time.Second
 	}
-	d := DialectFor(t.Kind)
+	d, err := DialectFor(t.Kind)
+	if err != nil {
+		return nil, err
+	}
 	var dsn string
 	switch t.Kind {
 	case SQLite:
@@ -72,13 +78,13 @@ func Open(ctx context.Context, t Target, o OpenOptions) (*DB, error) {
 	}
 	db, err := sqlx.Open(d.DriverName(), dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %s", t.Redacted(), Redact(err.Error(), t.Secrets()...))
+		return nil, fmt.Errorf("open %s: %s", t.Redacted(), t.RedactText(err.Error()))
 	}
 	pctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		msg := Redact(err.Error(), t.Secrets()...)
+		msg := t.RedactText(err.Error())
 		if pctx.Err() != nil && ctx.Err() == nil {
 			msg = fmt.Sprintf("no answer within %s (--connect-timeout): %s", o.ConnectTimeout, msg)
 		}
@@ -100,11 +106,13 @@ func hostOf(t Target) string {
 
 // sqliteDSN opens the file without SQLite's per-connection mutex
 // (_mutex=no): database/sql never lets two goroutines use one connection
-// at once, and every call into SQLite paid for the lock (9% of a large
-// copy's CPU).
+// at once, and every call into SQLite would pay for a lock nobody else
+// takes (a large copy makes millions of calls).
 func sqliteDSN(path string, o OpenOptions) string {
 	mode, txlock := "rw", "immediate"
 	switch {
+	case o.Immutable:
+		mode, txlock = "ro&immutable=1", "deferred"
 	case o.ReadOnly:
 		mode, txlock = "ro", "deferred"
 	case o.Create:

@@ -68,6 +68,10 @@ func (t Target) EffectivePassword() string {
 	return t.Password
 }
 
+// RedactText masks the target's secrets inside msg (a driver's or a client
+// program's message).
+func (t Target) RedactText(msg string) string { return Redact(msg, t.Secrets()...) }
+
 // Redact masks every secret inside msg, longest first so that a secret
 // containing another is masked whole, and each also in its URL-escaped
 // forms, which is how it appears inside a URL a driver quotes back.

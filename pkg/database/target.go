@@ -47,9 +47,13 @@ func (t Target) Redacted() string {
 }
 
 // Identity is what makes two targets the same database, without secrets:
-// the file path for SQLite, host:port/name for PostgreSQL.
+// the absolute file path for SQLite (the same file named from another
+// directory is the same database), host:port/name for PostgreSQL.
 func (t Target) Identity() string {
 	if t.Kind == SQLite {
+		if abs, err := filepath.Abs(t.Path); err == nil {
+			return abs
+		}
 		return t.Path
 	}
 	return fmt.Sprintf("%s:%d/%s", t.Host, t.Port, t.Name)

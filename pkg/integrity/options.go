@@ -56,13 +56,22 @@ type Options struct {
 	PassBegun func(readers int)
 }
 
-func (o Options) normalize() (Options, error) {
-	for _, list := range [][]string{o.Only, o.Skip, o.WarnOnly} {
+// ValidateIDs returns an error wrapping ErrUnknownCheck for the first id,
+// in any of the lists, that names no registered check.
+func ValidateIDs(lists ...[]string) error {
+	for _, list := range lists {
 		for _, id := range list {
 			if _, ok := Lookup(id); !ok {
-				return o, fmt.Errorf("%w %q (dhmig verify --list shows them)", ErrUnknownCheck, id)
+				return fmt.Errorf("%w %q (dhmig verify --list shows them)", ErrUnknownCheck, id)
 			}
 		}
+	}
+	return nil
+}
+
+func (o Options) normalize() (Options, error) {
+	if err := ValidateIDs(o.Only, o.Skip, o.WarnOnly); err != nil {
+		return o, err
 	}
 	if o.ExampleLimit <= 0 {
 		o.ExampleLimit = DefaultExampleLimit

@@ -27,9 +27,9 @@ type SMTPOptions struct {
 // ErrInsecureRemote refuses plain-text SMTP to anything but loopback.
 var ErrInsecureRemote = errors.New("--smtp-insecure is allowed only to a loopback address (localhost, 127.0.0.0/8, ::1)")
 
-// IsLoopback reports whether host names this machine: localhost or a
+// isLoopback reports whether host names this machine: localhost or a
 // loopback IP. Names are not resolved, so DNS cannot make one look local.
-func IsLoopback(host string) bool {
+func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
@@ -44,7 +44,7 @@ func (o SMTPOptions) Validate() error {
 		return errors.New("SMTP_HOST is not set")
 	case o.Port < 1 || o.Port > 65535:
 		return fmt.Errorf("SMTP_PORT %d is not a port", o.Port)
-	case o.Insecure && !IsLoopback(o.Host):
+	case o.Insecure && !isLoopback(o.Host):
 		return ErrInsecureRemote
 	}
 	return nil

@@ -42,10 +42,6 @@ func DefaultTemplate() *Template {
 	return t
 }
 
-// DefaultTemplateText is the embedded letter's source, for docs and
-// for operators who start a custom one from it.
-func DefaultTemplateText() string { return defaultLetter }
-
 // ParseTemplate reads a letter: its first line starting with "Subject:" is
 // the subject (itself a template), the lines after it (leading blank lines
 // dropped) are the body. Line endings are normalised before hashing, so a

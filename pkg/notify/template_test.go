@@ -84,8 +84,8 @@ func TestScrub(t *testing.T) {
 func TestLoopbackAndAudience(t *testing.T) {
 	for host, want := range map[string]bool{"localhost": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true, "[::1]": true,
 		"smtp.example.org": false, "10.0.0.1": false, "localhost.example.org": false} {
-		if IsLoopback(host) != want {
-			t.Errorf("IsLoopback(%q) = %v", host, !want)
+		if isLoopback(host) != want {
+			t.Errorf("isLoopback(%q) = %v", host, !want)
 		}
 	}
 	if err := (SMTPOptions{Host: "smtp.example.org", Port: 25, Insecure: true}).Validate(); !errors.Is(err, ErrInsecureRemote) {
@@ -108,7 +108,7 @@ func TestDocsShowTheLetters(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := string(b)
-	if !strings.Contains(doc, "```text\n"+DefaultTemplateText()+"```") {
+	if !strings.Contains(doc, "```text\n"+defaultLetter+"```") {
 		t.Error("docs/notify.md does not show the default letter as embedded (pkg/notify/letter.txt)")
 	}
 	start := strings.Index(doc, "```text\nSubject: {{.Username}}")

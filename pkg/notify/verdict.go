@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	mail "github.com/wneessen/go-mail"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
 // verdictKind is what the server's answer means for the ledger.
@@ -112,11 +114,7 @@ func scrub(text, recipient string, secrets []string) string {
 	if recipient != "" {
 		text = replaceFold(text, recipient, "<recipient>")
 	}
-	for _, s := range secrets {
-		if s != "" {
-			text = strings.ReplaceAll(text, s, "***")
-		}
-	}
+	text = database.Redact(text, secrets...)
 	text = strings.Join(strings.Fields(text), " ")
 	if len(text) > maxErrorText {
 		text = text[:maxErrorText] + "…"

@@ -36,7 +36,7 @@ func BenchmarkTempBcrypt(b *testing.B) {
 // above 100k/s).
 func BenchmarkTempSealed(b *testing.B) {
 	for range b.N {
-		if _, err := TempHash(TempSealed, 12); err != nil {
+		if _, err := tempHash(TempSealed, 12); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -72,7 +72,7 @@ func NewTempSource(ctx context.Context, mode TempMode, cost int, n int64, worker
 func (s *TempSource) Next(ctx context.Context) (string, error) {
 	s.made.Add(1)
 	if s.out == nil {
-		return TempHash(s.mode, s.cost)
+		return tempHash(s.mode, s.cost)
 	}
 	select {
 	case h, ok := <-s.out:
@@ -85,7 +85,7 @@ func (s *TempSource) Next(ctx context.Context) (string, error) {
 		default:
 		}
 		// More asked for than announced: make it here.
-		return TempHash(s.mode, s.cost)
+		return tempHash(s.mode, s.cost)
 	case err := <-s.errc:
 		return "", err
 	case <-ctx.Done():

@@ -51,9 +51,9 @@ const TempPasswordBytes = 32
 // bcryptB64 is bcrypt's own base64 alphabet, without padding.
 var bcryptB64 = base64.NewEncoding("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789").WithPadding(base64.NoPadding)
 
-// TempHash makes one temporary-password hash at cost. In bcrypt mode the
+// tempHash makes one temporary-password hash at cost. In bcrypt mode the
 // random password is wiped as soon as it is hashed; it is never returned.
-func TempHash(mode TempMode, cost int) (string, error) {
+func tempHash(mode TempMode, cost int) (string, error) {
 	if err := ValidateCost(cost); err != nil {
 		return "", err
 	}

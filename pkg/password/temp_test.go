@@ -16,7 +16,7 @@ func TestTempHash(t *testing.T) {
 	for _, mode := range []TempMode{TempBcrypt, TempSealed} {
 		for _, cost := range []int{4, 5} {
 			t.Run(string(mode), func(t *testing.T) {
-				h, err := TempHash(mode, cost)
+				h, err := tempHash(mode, cost)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -35,7 +35,7 @@ func TestTempHash(t *testing.T) {
 						t.Errorf("password %q against temp hash: %v, want a mismatch", pw, err)
 					}
 				}
-				h2, _ := TempHash(mode, cost)
+				h2, _ := tempHash(mode, cost)
 				if h2 == h {
 					t.Error("two temporary hashes are equal")
 				}
@@ -45,10 +45,10 @@ func TestTempHash(t *testing.T) {
 }
 
 func TestTempHashRejects(t *testing.T) {
-	if _, err := TempHash(TempBcrypt, 3); err == nil {
+	if _, err := tempHash(TempBcrypt, 3); err == nil {
 		t.Error("cost 3 accepted")
 	}
-	if _, err := TempHash(TempSealed, 32); err == nil {
+	if _, err := tempHash(TempSealed, 32); err == nil {
 		t.Error("cost 32 accepted")
 	}
 	if _, err := ParseTempMode("argon2"); err == nil {

@@ -41,9 +41,13 @@ func TestLoadRejectsIncompleteVersions(t *testing.T) {
 			"sqlite/0001_a.down.sql": {Data: []byte("DROP TABLE a;")},
 		},
 	}
+	d, err := database.DialectFor(database.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for want, fsys := range tests {
 		t.Run(want, func(t *testing.T) {
-			_, err := schema.NewFromFS(fsys, database.DialectFor(database.SQLite))
+			_, err := schema.NewFromFS(fsys, d)
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Fatalf("NewFromFS: %v, want an error about %q", err, want)
 			}

@@ -53,7 +53,7 @@ const DefaultTimeout = 10 * time.Second
 
 // NewClient checks the server URL and paths and builds a client.
 func NewClient(o ClientOptions) (*Client, error) {
-	base, err := ParseServer(o.Server)
+	base, err := parseServer(o.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -93,9 +93,9 @@ func NewClient(o ClientOptions) (*Client, error) {
 // Close releases the kept-alive connections.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
-// ParseServer checks a server URL: http or https, a host, no credentials,
+// parseServer checks a server URL: http or https, a host, no credentials,
 // query or fragment (they would be sent to every endpoint, or printed).
-func ParseServer(raw string) (*url.URL, error) {
+func parseServer(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	switch {
 	case raw == "":

@@ -1,8 +1,9 @@
 package smoke
 
 import (
-	"strings"
 	"unicode/utf8"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
 // maxDetail bounds how much of a server's message a report quotes.
@@ -12,11 +13,7 @@ const maxDetail = 120
 // tokens this run holds masked (a broken server may echo them back), cut to
 // maxDetail characters. The streams escape control characters.
 func scrub(s string, secrets ...string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "***")
-		}
-	}
+	s = database.Redact(s, secrets...)
 	if utf8.RuneCountInString(s) > maxDetail {
 		r := []rune(s)
 		s = string(r[:maxDetail]) + "…"

@@ -236,7 +236,7 @@ func (r *runner) expect(ctx context.Context, tok string, want int, passDetail st
 }
 
 func (r *runner) tampered(ctx context.Context) (bool, string) {
-	bad, err := Tamper(r.access)
+	bad, err := tamper(r.access)
 	if err != nil {
 		return false, err.Error()
 	}

@@ -78,7 +78,7 @@ func checkClaims(v Verification, rules target.JWT, kind target.TokenKind, mc jwt
 		return v
 	}
 	v.Status, v.Valid = Valid, true
-	v.Reason = fmt.Sprintf("signature verifies with the configured %s key; expires %s", v.Algorithm, ExpiryText(v.Claims, exp))
+	v.Reason = fmt.Sprintf("signature verifies with the configured %s key; expires %s", v.Algorithm, expiryText(v.Claims, exp))
 	return v
 }
 

@@ -114,8 +114,7 @@ func TestVerifyVerdicts(t *testing.T) {
 	refresh := sign(t, k, Claims{Type: "refresh", RegisteredClaims: jwt.RegisteredClaims{Subject: "u", ExpiresAt: jwt.NewNumericDate(t0.Add(time.Hour))}})
 	noExp := sign(t, k, Claims{Type: "access", RegisteredClaims: jwt.RegisteredClaims{Subject: "u"}})
 
-	// Claims PyJWT rejects or reads otherwise, signed with the right key
-	// (issue 16 #12).
+	// Claims PyJWT rejects or reads otherwise, signed with the right key.
 	exp := t0.Add(time.Hour).Unix()
 	raw := func(header map[string]any, claims jwt.MapClaims) string {
 		tok := jwt.NewWithClaims(k.Method, claims)

@@ -123,7 +123,7 @@ func VerifyAs(k Keys, rules target.JWT, kind target.TokenKind, raw string, now t
 	c, exp, reason := readClaims(tok.Header, mc, rules)
 	v.Claims = c
 	if _, ok := mc["exp"]; ok && reason == "" {
-		v.Expires = ExpiryText(c, exp)
+		v.Expires = expiryText(c, exp)
 	}
 	if reason != "" {
 		v.Status, v.Reason = Invalid, reason
@@ -231,9 +231,9 @@ func checkTimes(v Verification, mc jwt.MapClaims, exp float64, now time.Time) Ve
 	return v
 }
 
-// ExpiryText renders exp for people: a date, or what exp is when no date
+// expiryText renders exp for people: a date, or what exp is when no date
 // can show it (PyJWT accepts exp=1e300 as a token that never expires).
-func ExpiryText(c *Claims, exp float64) string {
+func expiryText(c *Claims, exp float64) string {
 	if c != nil && c.ExpiresAt != nil {
 		return c.ExpiresAt.UTC().Format(time.RFC3339)
 	}

@@ -194,10 +194,10 @@ func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, err
 	if loading > 0 && r.target.authRows*4 < loading {
 		// Its primary key too: the ids are UUIDv7, in creation order, so
 		// each would land at the end of the index, but keeping the index
-		// up row by row still cost more than one (parallel) build at the
-		// end: 1M users on PostgreSQL, 6.99 -> 6.70 s (medians of 3,
-		// alternating). The foreign keys that lean on it (dhmig_user_map's,
-		// auth_refresh_tokens') are added back, validated, after it.
+		// up row by row still costs more than one (parallel) build at the
+		// end (docs/performance.md). The foreign keys that lean on it
+		// (dhmig_user_map's, auth_refresh_tokens') are added back,
+		// validated, after it.
 		// SQLite keeps it in any case.
 		tables = append(tables, suspend{"auth_users", true})
 		r.res.BulkLoad = true

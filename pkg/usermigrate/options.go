@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,10 +71,17 @@ func (c *Columns) fields() []struct {
 }
 
 // ParseColumnMap applies "field=column" pairs (as given to --map-column) to
-// the default columns, e.g. "email=mail". Fields: id, email, username,
-// password_hash, created_at, is_active.
-func ParseColumnMap(pairs []string) (Columns, error) {
+// the default columns, e.g. "email=mail", and validates every column name.
+// Fields: id, email, username, password_hash, created_at, is_active; only,
+// when given, narrows them to the fields a command reads.
+func ParseColumnMap(pairs []string, only ...string) (Columns, error) {
 	c := DefaultColumns()
+	var allowed []string
+	for _, f := range c.fields() {
+		if len(only) == 0 || slices.Contains(only, f.name) {
+			allowed = append(allowed, f.name)
+		}
+	}
 	for _, p := range pairs {
 		field, col, ok := strings.Cut(p, "=")
 		field, col = strings.TrimSpace(field), strings.TrimSpace(col)
@@ -82,12 +90,12 @@ func ParseColumnMap(pairs []string) (Columns, error) {
 		}
 		found := false
 		for _, f := range c.fields() {
-			if f.name == field {
+			if f.name == field && slices.Contains(allowed, field) {
 				*f.col, found = col, true
 			}
 		}
 		if !found {
-			return c, fmt.Errorf("column mapping %q: unknown field %q (use id, email, username, password_hash, created_at or is_active)", p, field)
+			return c, fmt.Errorf("column mapping %q: unknown field %q (use %s)", p, field, strings.Join(allowed, ", "))
 		}
 	}
 	return c, c.validate()

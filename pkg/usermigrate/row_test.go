@@ -2,6 +2,7 @@ package usermigrate
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -132,5 +133,18 @@ func TestResolver(t *testing.T) {
 		if st[4].against() != "auth_users" || st[1].rejected() && st[1].against() != "legacy_users" {
 			t.Errorf("row 4 conflicts with %q, row 1 with %q", st[4].against(), st[1].against())
 		}
+	}
+}
+
+// login-check reads only id and email: other fields are refused, naming
+// the ones it takes.
+func TestParseColumnMapOnly(t *testing.T) {
+	c, err := ParseColumnMap([]string{"email=mail"}, "id", "email")
+	if err != nil || c.Email != "mail" || c.ID != "id" {
+		t.Fatalf("ParseColumnMap = %+v, %v", c, err)
+	}
+	_, err = ParseColumnMap([]string{"password_hash=pw"}, "id", "email")
+	if err == nil || !strings.Contains(err.Error(), "use id, email)") {
+		t.Errorf("a field outside only: %v, want an error naming id, email", err)
 	}
 }

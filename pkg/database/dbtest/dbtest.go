@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
@@ -26,19 +25,17 @@ const EnvRequirePostgres = "DHMIG_REQUIRE_POSTGRES"
 // SQLite returns the target of a new, empty SQLite file.
 func SQLite(t testing.TB) database.Target {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "dhafnck_mcp.db")
-	db, err := database.Open(context.Background(), database.Target{Kind: database.SQLite, Path: path},
-		database.OpenOptions{Create: true})
+	tg := database.Target{Kind: database.SQLite, Path: filepath.Join(t.TempDir(), "dhafnck_mcp.db")}
+	db, err := database.Open(context.Background(), tg, database.OpenOptions{Create: true})
 	if err != nil {
-		t.Fatalf("create sqlite %s: %v", path, err)
+		t.Fatalf("create sqlite %s: %v", tg.Path, err)
 	}
 	db.Close()
-	tg, _ := config.ParseDatabaseURL("sqlite:" + path)
 	return tg
 }
 
-// AdminURL returns the server URL, skipping or failing the test without one.
-func AdminURL(t testing.TB) string {
+// adminURL returns the server URL, skipping or failing the test without one.
+func adminURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(EnvPostgresURL)
 	if u == "" {
@@ -54,7 +51,7 @@ func AdminURL(t testing.TB) string {
 // dropped (with any open connections) when the test ends.
 func Postgres(t testing.TB) database.Target {
 	t.Helper()
-	admin, err := config.ParseDatabaseURL(AdminURL(t))
+	admin, err := database.ParseURL(adminURL(t))
 	if err != nil {
 		t.Fatalf("%s: %v", EnvPostgresURL, err)
 	}
