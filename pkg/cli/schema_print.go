@@ -33,7 +33,11 @@ dhmig recognise the result. --dialect defaults to the configured database's.`,
 			default:
 				return usageErrorf("unknown --dialect %q: use sqlite or postgres", dialect)
 			}
-			m, err := schema.New(database.DialectFor(kind))
+			p, err := f.Profile()
+			if err != nil {
+				return err
+			}
+			m, err := schema.NewFor(database.DialectFor(kind), p)
 			if err != nil {
 				return err
 			}
