@@ -76,3 +76,5 @@ CREATE INDEX idx_email_tokens_type ON email_tokens(token_type);
 CREATE INDEX idx_email_tokens_expires ON email_tokens(expires_at);
 CREATE INDEX idx_email_tokens_created ON email_tokens(created_at);
 CREATE INDEX idx_email_tokens_used ON email_tokens(is_used);
+CREATE INDEX idx_email_tokens_email_type ON email_tokens(email, token_type);
+CREATE INDEX idx_email_tokens_email_used ON email_tokens(email, is_used);
