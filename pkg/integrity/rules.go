@@ -91,10 +91,6 @@ func strArgs(vals []string) []any {
 	return out
 }
 
-func fixed(sql string) func(*env) (string, []any) {
-	return func(*env) (string, []any) { return sql, nil }
-}
-
 func text(sql string) func(*env) string { return func(*env) string { return sql } }
 
 var missingFieldsRule = &rowRule{
