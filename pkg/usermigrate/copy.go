@@ -144,13 +144,16 @@ type rowMaker struct {
 	p                   *target.Profile
 	temps               *password.TempSource
 	tempFlag, copiedVal any
-	tempScheme          string
-	width               int
+	// verified and unverified are the verified flag's values, for a
+	// target that has one.
+	verified, unverified any
+	tempScheme           string
+	width                int
 }
 
 func newRowMaker(d database.Dialect, o *Options, temps *password.TempSource) *rowMaker {
 	k := &rowMaker{d: d, o: o, p: o.Target, temps: temps, tempFlag: once(d.Bool(true)), copiedVal: once(d.Bool(false)),
-		tempScheme: "bcrypt_temp", width: len(userColumns(o.Target))}
+		verified: once(d.Bool(true)), unverified: once(d.Bool(false)), tempScheme: "bcrypt_temp", width: len(userColumns(o.Target))}
 	if o.DryRun || o.TempPasswords == password.TempSealed {
 		k.tempScheme = "bcrypt_sealed"
 	}
@@ -181,10 +184,10 @@ func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error
 	case stKeep:
 		scheme = string(m.scheme)
 	}
-	st, verified, flag := k.p.Status.Pending, any(nil), k.copiedVal
+	st, verified, flag := k.p.Status.Pending, any(nil), k.unverified
 	created := k.d.AppTimestamp(m.createdAt, k.p.MicrosAlways)
 	if m.active {
-		st, verified, flag = k.p.Status.Active, created, k.tempFlag
+		st, verified, flag = k.p.Status.Active, created, k.verified
 	}
 	id, err := newUserID(k.d, k.p.IDs)
 	if err != nil {
