@@ -41,6 +41,11 @@ func TestDhafnckMigrateE2E(t *testing.T) {
 		if !strings.Contains(r.Stdout, "--target guide, but the database holds dhafnck (users)") {
 			t.Errorf("doctor does not warn about the other target:\n%s", r)
 		}
+		r = runDhmig(t, dir, env, "schema", "status")
+		mustCode(t, r, 2)
+		if !strings.Contains(r.Stderr, "another target's schema") {
+			t.Errorf("schema status with the guide target on a dhafnck schema:\n%s", r)
+		}
 		for _, args := range [][]string{
 			{"login-check", "--target", "dhafnck", "--email", "user0000001@example.com"},
 			{"notify", "--target", "dhafnck"},
