@@ -182,10 +182,11 @@ const (
 	typedLegacyDDL = `CREATE TABLE legacy_users (id TEXT, email TEXT, username TEXT, password_hash TEXT, created_at TIMESTAMP, is_active BOOLEAN)`
 )
 
-func migrateOnce(t *testing.T, db *database.DB) migration.Result {
+func migrateOnce(t *testing.T, db *database.DB, p *target.Profile) migration.Result {
 	t.Helper()
 	res, err := migration.Run(context.Background(), db, migration.Options{
 		Execute: true,
+		Target:  p,
 		Gate:    migration.GateOptions{Skip: true},
 		Users: usermigrate.Options{SourceTable: "legacy_users", OnConflict: usermigrate.ConflictSkip,
 			UnsupportedHash: usermigrate.HashReset, EmailCase: usermigrate.EmailLower,
@@ -218,10 +219,10 @@ func count(t *testing.T, db *database.DB, query string) int64 {
 // checkCopyVerify is the property: every legacy row is migrated, and then
 // passes every verify check, or rejected with a code; a second run migrates
 // nothing; legacy_users is unchanged.
-func checkCopyVerify(t *testing.T, db *database.DB, rows []legacyRow) {
+func checkCopyVerify(t *testing.T, db *database.DB, p *target.Profile, rows []legacyRow) {
 	t.Helper()
 	legacyBefore := dbtest.Snapshot(t, db)["legacy_users"]
-	first := migrateOnce(t, db)
+	first := migrateOnce(t, db, p)
 	if !first.Committed || !first.Verify.OK {
 		t.Fatalf("first run: committed %v, verify ok %v", first.Committed, first.Verify.OK)
 	}
@@ -231,7 +232,7 @@ func checkCopyVerify(t *testing.T, db *database.DB, rows []legacyRow) {
 		t.Fatalf("%d legacy rows, %d migrated (result %d), %d rejected with a code (result %d)",
 			len(rows), mapped, first.Users.Migrated, rejected, first.Users.Rejected)
 	}
-	second := migrateOnce(t, db)
+	second := migrateOnce(t, db, p)
 	if second.Users.Migrated != 0 || !second.Verify.OK {
 		t.Fatalf("second run migrated %d, verify ok %v", second.Users.Migrated, second.Verify.OK)
 	}
@@ -252,8 +253,9 @@ func insertRows(t *testing.T, db *database.DB, rows []legacyRow) {
 
 // FuzzCopyVerify generates legacy tables from a grammar of hostile values
 // and runs the real migrate (schema, copy, verify in one transaction) on a
-// real SQLite file and a real PostgreSQL database. Its corpus in
-// testdata/fuzz/FuzzCopyVerify replays with make test; make fuzz explores.
+// real SQLite file and a real PostgreSQL database, for every target (each
+// in databases of its own). Its corpus in testdata/fuzz/FuzzCopyVerify
+// replays with make test; make fuzz explores.
 func FuzzCopyVerify(f *testing.F) {
 	hash, err := bcrypt.GenerateFromPassword([]byte("legacy-password"), 4)
 	if err != nil {
@@ -263,33 +265,44 @@ func FuzzCopyVerify(f *testing.F) {
 		strings.Repeat("\x03\x04\x05\x06\x07", 20), strings.Repeat("\xff\x80\x11", 30)} {
 		f.Add([]byte(seed))
 	}
-	// One database per engine for the whole run, emptied between inputs:
-	// the schema stays, so each input pays for the migration alone.
-	sqlite := dbtest.Open(f, dbtest.SQLite(f))
-	pg := dbtest.Open(f, dbtest.Postgres(f))
+	// One database per engine and target for the whole run, emptied
+	// between inputs: the schema stays, so each input pays for the
+	// migration alone.
+	type dbs struct{ sqlite, pg *database.DB }
+	byTarget := map[*target.Profile]dbs{}
+	profiles := []*target.Profile{target.Guide, target.Dhafnck}
+	for _, p := range profiles {
+		byTarget[p] = dbs{dbtest.Open(f, dbtest.SQLite(f)), dbtest.Open(f, dbtest.Postgres(f))}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows := (&grammar{data: data, hash: string(hash)}).rows()
-
-		reset(t, sqlite, looseLegacyDDL)
-		insertRows(t, sqlite, rows)
-		checkCopyVerify(t, sqlite, rows)
-
-		reset(t, pg, typedLegacyDDL)
 		pgRows := make([]legacyRow, len(rows))
 		for i, r := range rows {
 			pgRows[i] = forPostgres(r)
 		}
-		insertRows(t, pg, pgRows)
-		checkCopyVerify(t, pg, pgRows)
+		for _, p := range profiles {
+			sqlite, pg := byTarget[p].sqlite, byTarget[p].pg
+			reset(t, sqlite, p, looseLegacyDDL)
+			insertRows(t, sqlite, rows)
+			checkCopyVerify(t, sqlite, p, rows)
+
+			reset(t, pg, p, typedLegacyDDL)
+			insertRows(t, pg, pgRows)
+			checkCopyVerify(t, pg, p, pgRows)
+		}
 	})
 }
 
 // reset empties what a previous input left (dhmig's tables keep their
 // schema) and creates legacy_users anew.
-func reset(t *testing.T, db *database.DB, legacyDDL string) {
+func reset(t *testing.T, db *database.DB, p *target.Profile, legacyDDL string) {
 	t.Helper()
 	ctx := context.Background()
-	for _, table := range []string{"auth_refresh_tokens", "dhmig_user_map", "dhmig_rejects", "dhmig_runs", "auth_users"} {
+	tables := []string{"dhmig_user_map", "dhmig_rejects", "dhmig_runs", p.Users}
+	if p.Tokens != "" {
+		tables = append([]string{p.Tokens}, tables...)
+	}
+	for _, table := range tables {
 		ok, err := database.TableExists(ctx, db.Dialect, db, table)
 		if err != nil {
 			t.Fatal(err)

@@ -35,7 +35,8 @@ func hostileStrings() []string {
 		out = append(out, strings.ToUpper(s), strings.ToLower(s), " \t"+strings.ToUpper(s)+"\r\n")
 	}
 	// Lengths at each limit, plus and minus one, in bytes and in characters.
-	for _, n := range []int{target.MaxUsernameLen - 1, target.MaxUsernameLen, target.MaxUsernameLen + 1} {
+	for _, n := range []int{target.MaxUsernameLen - 1, target.MaxUsernameLen, target.MaxUsernameLen + 1,
+		target.Dhafnck.Rules.MaxUsernameLen - 1, target.Dhafnck.Rules.MaxUsernameLen, target.Dhafnck.Rules.MaxUsernameLen + 1} {
 		out = append(out, strings.Repeat("u", n), strings.Repeat("é", n), strings.Repeat("🙂", n), " "+strings.Repeat("u", n)+" ")
 	}
 	for _, n := range []int{target.MaxEmailLen - 1, target.MaxEmailLen, target.MaxEmailLen + 1} {

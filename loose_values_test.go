@@ -6,6 +6,7 @@ import (
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // TestLooseLegacyValues pins the documented reading of values of another
@@ -21,7 +22,7 @@ func TestLooseLegacyValues(t *testing.T) {
 	}
 	t.Run("sqlite", func(t *testing.T) {
 		db := dbtest.Open(t, dbtest.SQLite(t))
-		reset(t, db, looseLegacyDDL)
+		reset(t, db, target.Guide, looseLegacyDDL)
 		rows := []legacyRow{
 			{int64(10), "ten@example.com", "ten", hash, nil, int64(1)},
 			{"10", "ten-text@example.com", "ten-text", hash, nil, int64(1)}, // same text as the integer 10
@@ -39,7 +40,7 @@ func TestLooseLegacyValues(t *testing.T) {
 			{int64(29), "esc@example.com", "a\x1b[31mb", hash, nil, nil},
 		}
 		insertRows(t, db, rows)
-		checkCopyVerify(t, db, rows)
+		checkCopyVerify(t, db, target.Guide, rows)
 		for id, w := range map[string]want{
 			"10": {code: "DUPLICATE_ID"}, "20": {created: "2023-11-14 22:13:20", status: "active"},
 			"21": {created: "2023-11-14 22:13:20.500000", status: "pending_verification"},
@@ -58,7 +59,7 @@ func TestLooseLegacyValues(t *testing.T) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		db := dbtest.Open(t, dbtest.Postgres(t))
-		reset(t, db, typedLegacyDDL)
+		reset(t, db, target.Guide, typedLegacyDDL)
 		rows := []legacyRow{
 			{"a", "a@example.com", "a", hash, nil, true},
 			{"a", "a2@example.com", "a2", hash, nil, true},
@@ -67,7 +68,7 @@ func TestLooseLegacyValues(t *testing.T) {
 			{"c", "c@example.com", "c", hash, ms, false},
 		}
 		insertRows(t, db, rows)
-		checkCopyVerify(t, db, rows)
+		checkCopyVerify(t, db, target.Guide, rows)
 		for id, code := range map[string]string{"a": "DUPLICATE_ID", "b": "INVALID_CREATED_AT", "c": ""} {
 			checkRow(t, db, id, code, "", "")
 		}

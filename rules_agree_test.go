@@ -51,9 +51,21 @@ func rulesAt(now time.Time) []rule {
 		{name: "canonical username", goForm: target.CanonUsername,
 			sqlForm: func(d database.Dialect, x string) (string, []any) { return d.TrimSQL(x), nil }},
 		{name: "email rule", goForm: func(s string) string { return boolText(target.ValidEmail(s)) },
-			sqlForm: func(d database.Dialect, x string) (string, []any) { return boolSQL(d.ValidEmailSQL(x)), nil }},
+			sqlForm: func(d database.Dialect, x string) (string, []any) {
+				return boolSQL(d.ValidEmailSQL(x, target.Guide.Rules.MaxEmailLen)), nil
+			}},
 		{name: "username rule", goForm: func(s string) string { return boolText(target.ValidUsername(s)) },
-			sqlForm: func(d database.Dialect, x string) (string, []any) { return boolSQL(d.ValidUsernameSQL(x)), nil }},
+			sqlForm: func(d database.Dialect, x string) (string, []any) {
+				return boolSQL(d.ValidUsernameSQL(x, target.Guide.Rules.MaxUsernameLen)), nil
+			}},
+		{name: "dhafnck email rule", goForm: func(s string) string { return boolText(target.Dhafnck.Rules.ValidEmail(s)) },
+			sqlForm: func(d database.Dialect, x string) (string, []any) {
+				return boolSQL(d.ValidEmailSQL(x, target.Dhafnck.Rules.MaxEmailLen)), nil
+			}},
+		{name: "dhafnck username rule", goForm: func(s string) string { return boolText(target.Dhafnck.Rules.ValidUsername(s)) },
+			sqlForm: func(d database.Dialect, x string) (string, []any) {
+				return boolSQL(d.ValidUsernameSQL(x, target.Dhafnck.Rules.MaxUsernameLen)), nil
+			}},
 		{name: "accepted hash", goForm: func(s string) string { return boolText(password.Accepted(s)) },
 			sqlForm: func(d database.Dialect, x string) (string, []any) { return boolSQL(d.AcceptedBcryptSQL(x)), nil }},
 		{name: "stored timestamp", sqliteOnly: true,

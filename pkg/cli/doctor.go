@@ -14,6 +14,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/schema"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // Doctor check statuses.
@@ -34,6 +35,10 @@ type doctorReport struct {
 	Database      string `json:"database"`
 	Kind          string `json:"kind"`
 	ServerVersion string `json:"server_version,omitempty"`
+	// Target is the configured target (--target); TargetsFound the
+	// targets whose user table the database holds.
+	Target       string   `json:"target"`
+	TargetsFound []string `json:"targets_found"`
 	// Source is the database the legacy table is read from when it is
 	// not Database (--source-url).
 	Source string        `json:"source,omitempty"`
@@ -85,7 +90,8 @@ writable. Exits 1 when anything an operator needs is missing.`,
 }
 
 func runDoctor(ctx context.Context, f *Factory, t database.Target, backupDir string) doctorReport {
-	rep := doctorReport{Database: t.Redacted(), Kind: string(t.Kind)}
+	p, _ := f.Profile() // the caller loaded the configuration already
+	rep := doctorReport{Database: t.Redacted(), Kind: string(t.Kind), Target: p.Name, TargetsFound: []string{}}
 	add := func(name, status, format string, args ...any) {
 		rep.Checks = append(rep.Checks, doctorCheck{Name: name, Status: status, Detail: f.redact(fmt.Sprintf(format, args...))})
 	}
@@ -100,7 +106,7 @@ func runDoctor(ctx context.Context, f *Factory, t database.Target, backupDir str
 		add("connect", checkFail, "%v", err)
 	} else {
 		defer db.Close()
-		doctorDatabase(ctx, db, &rep, !apart, add)
+		doctorDatabase(ctx, db, p, &rep, !apart, add)
 	}
 	switch {
 	case srcErr != nil:
@@ -119,7 +125,7 @@ func runDoctor(ctx context.Context, f *Factory, t database.Target, backupDir str
 	return rep
 }
 
-func doctorDatabase(ctx context.Context, db *database.DB, rep *doctorReport, legacy bool, add func(string, string, string, ...any)) {
+func doctorDatabase(ctx context.Context, db *database.DB, p *target.Profile, rep *doctorReport, legacy bool, add func(string, string, string, ...any)) {
 	v, err := db.Dialect.ServerVersion(ctx, db)
 	if err != nil {
 		add("connect", checkFail, "connected, but cannot read the server version: %v", err)
@@ -128,7 +134,8 @@ func doctorDatabase(ctx context.Context, db *database.DB, rep *doctorReport, leg
 	rep.ServerVersion = v
 	add("connect", checkOK, "connected to %s %s", db.Dialect.Kind(), v)
 
-	if m, err := schema.New(db.Dialect); err != nil {
+	doctorTarget(ctx, db, p, rep, add)
+	if m, err := schema.NewFor(db.Dialect, p); err != nil {
 		add("schema", checkFail, "%v", err)
 	} else if st, err := m.Status(ctx, db); err != nil {
 		add("schema", checkFail, "cannot read schema history: %v", err)

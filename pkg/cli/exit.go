@@ -10,6 +10,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
 	"github.com/dhafnckmcp/dhmig/pkg/notify"
+	"github.com/dhafnckmcp/dhmig/pkg/schema"
 	"github.com/dhafnckmcp/dhmig/pkg/smoke"
 	"github.com/dhafnckmcp/dhmig/pkg/token"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
@@ -37,7 +38,7 @@ func ExitCode(err error) (int, string) {
 	switch {
 	case err == nil:
 		return ExitOK, ""
-	case errors.As(err, &ue), errors.Is(err, config.ErrInvalid):
+	case errors.As(err, &ue), errors.Is(err, config.ErrInvalid), errors.Is(err, schema.ErrOtherTarget):
 		return ExitUsage, "usage"
 	case errors.Is(err, token.ErrExpired):
 		return ExitTokenExpired, "token_expired"

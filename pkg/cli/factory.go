@@ -14,6 +14,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // GlobalOptions are the root's persistent flags that are not configuration
@@ -200,4 +201,26 @@ func (f *Factory) Close() {
 // and --quiet; elsewhere it is silent.
 func (f *Factory) Progress(total int64, label string) output.Progress {
 	return output.NewProgress(f.IO, !f.Global.NoProgress && !f.Global.Quiet, total, label)
+}
+
+// Profile is the configured target's definition (--target).
+func (f *Factory) Profile() (*target.Profile, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	return cfg.Target(), nil
+}
+
+// guideOnly refuses a command that reads only the guide target's tables
+// when another target is configured: a usage error naming the target.
+func (f *Factory) guideOnly(command string) error {
+	p, err := f.Profile()
+	if err != nil {
+		return err
+	}
+	if p != target.Guide {
+		return usageErrorf("%s reads the guide target's auth_users only; --target %s is not supported by it", command, p.Name)
+	}
+	return nil
 }

@@ -52,6 +52,9 @@ would succeed, 3 when it would not, 1 when the database cannot be read.`,
 			if err != nil {
 				return err
 			}
+			if err := f.guideOnly("login-check"); err != nil {
+				return err
+			}
 			src, err := o.validate()
 			if err != nil {
 				return err

@@ -77,7 +77,11 @@ line to the migration log (--log-file or MIGRATION_LOG).`,
 				return err
 			}
 			defer closeSource()
-			snap, err := metrics.Collect(ctx, db, db.Dialect, metrics.Options{SourceTable: o.sourceTable, Source: src})
+			p, err := f.Profile()
+			if err != nil {
+				return err
+			}
+			snap, err := metrics.Collect(ctx, db, db.Dialect, metrics.Options{SourceTable: o.sourceTable, Source: src, Target: p})
 			if err != nil {
 				return err
 			}

@@ -151,6 +151,7 @@ func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermi
 
 	mopts := migration.Options{
 		Execute: o.execute,
+		Target:  cfg.Target(),
 		Gate: migration.GateOptions{Skip: o.skipBackupCheck, Dir: cfg.BackupDir(), Identity: db.Target.Identity(),
 			MaxAge: o.backupMaxAge, Now: time.Now()},
 		Users:  users,

@@ -47,6 +47,8 @@ type migrateUsersOutput struct {
 	// RejectsReport is the NDJSON report's path; empty when nothing was
 	// rejected (no file is created then).
 	RejectsReport string `json:"rejects_report"`
+	// table is the target's user table, for the summary line.
+	table string
 }
 
 // NewMigrateUsersCmd copies legacy users into auth_users.
@@ -168,6 +170,9 @@ func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, op
 			return err
 		}
 	}
+	if opts.Target, err = f.Profile(); err != nil {
+		return err
+	}
 	run := f.startRun("migrate-users", opts.DryRun)
 	opts.RunID = run.run.ID
 	opts.Now = run.run.StartedAt
@@ -184,7 +189,7 @@ func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, op
 		return err
 	}
 	defer db.Close()
-	out := migrateUsersOutput{Database: db.Target.Redacted()}
+	out := migrateUsersOutput{Database: db.Target.Redacted(), table: opts.Target.Users}
 	defer func() {
 		run.run.RowsRead, run.run.RowsMigrated, run.run.RowsRejected = out.RowsRead, out.Migrated, out.Rejected
 		if !out.Written {
@@ -259,7 +264,7 @@ func writeMigrateUsers(f *Factory, out migrateUsersOutput) error {
 	case out.Written && out.Migrated == 0:
 		fmt.Fprintln(w, "Nothing to migrate: every legacy row is already migrated or rejected.")
 	case out.Written:
-		fmt.Fprintf(w, "Migrated %d legacy users into auth_users.\n", out.Migrated)
+		fmt.Fprintf(w, "Migrated %d legacy users into %s.\n", out.Migrated, out.table)
 	}
 	return output.WriteTable(w, []string{"ITEM", "VALUE"}, userCopyRows(out))
 }

@@ -102,6 +102,9 @@ settings, 3 some recipients refused permanently, 4 another run holds the lock.`,
 			if err != nil {
 				return err
 			}
+			if err := f.guideOnly("notify"); err != nil {
+				return err
+			}
 			p, err := o.validate(cmd, f)
 			if err != nil {
 				return err

@@ -191,7 +191,11 @@ func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, fo
 		return err
 	}
 	defer db.Close()
-	m, err := schema.New(db.Dialect)
+	p, err := f.Profile()
+	if err != nil {
+		return err
+	}
+	m, err := schema.NewFor(db.Dialect, p)
 	if err != nil {
 		return err
 	}

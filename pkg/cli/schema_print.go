@@ -33,11 +33,15 @@ dhmig recognise the result. --dialect defaults to the configured database's.`,
 			default:
 				return usageErrorf("unknown --dialect %q: use sqlite or postgres", dialect)
 			}
+			p, err := f.Profile()
+			if err != nil {
+				return err
+			}
 			d, err := database.DialectFor(kind)
 			if err != nil {
 				return err
 			}
-			m, err := schema.New(d)
+			m, err := schema.NewFor(d, p)
 			if err != nil {
 				return err
 			}

@@ -26,7 +26,11 @@ func newSchemaStatusCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			m, err := schema.New(db.Dialect)
+			p, err := f.Profile()
+			if err != nil {
+				return err
+			}
+			m, err := schema.NewFor(db.Dialect, p)
 			if err != nil {
 				return err
 			}

@@ -49,7 +49,11 @@ func runSchemaChange(ctx context.Context, f *Factory, format output.Format, dire
 }
 
 func schemaChange(ctx context.Context, f *Factory, db *database.DB, format output.Format, direction string, to int, run *runRecorder) error {
-	m, err := schema.New(db.Dialect)
+	p, err := f.Profile()
+	if err != nil {
+		return err
+	}
+	m, err := schema.NewFor(db.Dialect, p)
 	if err != nil {
 		return err
 	}

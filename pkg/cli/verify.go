@@ -93,6 +93,19 @@ func (o *verifyOptions) integrityOptions(sourceNamed bool) (integrity.Options, e
 
 func runVerify(cmd *cobra.Command, f *Factory, format output.Format, opts integrity.Options) error {
 	ctx := cmd.Context()
+	p, err := f.Profile()
+	if err != nil {
+		return err
+	}
+	opts.Target = p
+	// The flags' defaults are the guide's spellings: unless given, the
+	// target's own lists apply.
+	if !cmd.Flags().Changed("known-statuses") {
+		opts.KnownStatuses = nil
+	}
+	if !cmd.Flags().Changed("known-roles") {
+		opts.KnownRoles = nil
+	}
 	db, err := f.OpenDB(ctx)
 	if err != nil {
 		return err

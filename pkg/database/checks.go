@@ -22,9 +22,10 @@ type CheckSQL interface {
 	AcceptedBcryptSQL(expr string) string
 	// ValidEmailSQL is a boolean expression, true when expr matches the
 	// application's own email rule (fastmcp's Email value object):
-	// ^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$ and at most 254
-	// characters. NULL when expr is NULL.
-	ValidEmailSQL(expr string) string
+	// ^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$ and at most maxLen
+	// characters: the SQL form of target.Rules.ValidEmail. NULL when expr
+	// is NULL.
+	ValidEmailSQL(expr string, maxLen int) string
 	// BytewiseSQL is the text expression expr under a collation that
 	// orders and compares by bytes, as Go compares strings (PostgreSQL's
 	// "C", SQLite's BINARY): what lets two databases' rows, each sorted by
@@ -37,8 +38,8 @@ type CheckSQL interface {
 	// A–Z lowered, whatever the database's locale.
 	CanonEmailSQL(expr string) string
 	// ValidUsernameSQL is a boolean expression, the SQL form of
-	// target.ValidUsername. NULL when expr is NULL.
-	ValidUsernameSQL(expr string) string
+	// target.Rules.ValidUsername with that maxLen. NULL when expr is NULL.
+	ValidUsernameSQL(expr string, maxLen int) string
 	// PlausibleTimeSQL is a boolean expression over a timestamp column,
 	// true when the value is plausible at now (target.PlausibleTime) and,
 	// on SQLite, stored in the form the application's stack reads back

@@ -39,8 +39,8 @@ func (postgresDialect) AcceptedBcryptSQL(expr string) string {
 
 // ValidEmailSQL counts the length in bytes, as AcceptedBcryptSQL does: the
 // pattern admits only one-byte characters.
-func (postgresDialect) ValidEmailSQL(expr string) string {
-	return fmt.Sprintf("(%[1]s ~ '%[2]s' AND octet_length(%[1]s) <= %[3]d)", expr, target.EmailPattern, target.MaxEmailLen)
+func (postgresDialect) ValidEmailSQL(expr string, maxLen int) string {
+	return fmt.Sprintf("(%[1]s ~ '%[2]s' AND octet_length(%[1]s) <= %[3]d)", expr, target.EmailPattern, maxLen)
 }
 
 // BytewiseSQL: the "C" collation compares the encoded bytes; an index of a
@@ -64,9 +64,9 @@ func (d postgresDialect) CanonEmailSQL(expr string) string {
 // what remains is the length in characters and the control characters,
 // a class built with chr() so that no backslash depends on
 // standard_conforming_strings (the planner folds it to a constant).
-func (postgresDialect) ValidUsernameSQL(expr string) string {
+func (postgresDialect) ValidUsernameSQL(expr string, maxLen int) string {
 	return fmt.Sprintf(`(char_length(%[1]s) <= %[2]d AND %[1]s !~ ('[' || chr(1) || '-' || chr(31) || chr(127) || '-' || chr(159) || ']'))`,
-		expr, target.MaxUsernameLen)
+		expr, maxLen)
 }
 
 func (postgresDialect) PlausibleTimeSQL(expr string, now time.Time) (string, []any) {

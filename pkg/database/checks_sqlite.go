@@ -16,8 +16,8 @@ func (sqliteDialect) AcceptedBcryptSQL(expr string) string {
 	return fmt.Sprintf("dhmig_bcrypt_ok(%s)", expr)
 }
 
-func (sqliteDialect) ValidEmailSQL(expr string) string {
-	return fmt.Sprintf("dhmig_email_ok(%s, %d)", expr, target.MaxEmailLen)
+func (sqliteDialect) ValidEmailSQL(expr string, maxLen int) string {
+	return fmt.Sprintf("dhmig_email_ok(%s, %d)", expr, maxLen)
 }
 
 // BytewiseSQL: BINARY is memcmp on the text; said outright because a
@@ -40,8 +40,8 @@ func (sqliteDialect) CanonEmailSQL(expr string) string {
 	return fmt.Sprintf("dhmig_canon_email(%s, %s)", expr, blankSetLiteral)
 }
 
-func (sqliteDialect) ValidUsernameSQL(expr string) string {
-	return fmt.Sprintf("dhmig_username_ok(%s, %d)", expr, target.MaxUsernameLen)
+func (sqliteDialect) ValidUsernameSQL(expr string, maxLen int) string {
+	return fmt.Sprintf("dhmig_username_ok(%s, %d)", expr, maxLen)
 }
 
 // PlausibleTimeSQL: dhmig_time_ok checks the stored form and compares the

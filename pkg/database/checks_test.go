@@ -10,6 +10,7 @@ import (
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // evalBool evaluates a boolean SQL fragment whose ? marks all stand for
@@ -109,7 +110,7 @@ func TestValidEmailSQL(t *testing.T) {
 	}
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		db := dbtest.Open(t, tg)
-		pred := db.Dialect.ValidEmailSQL("CAST(? AS TEXT)")
+		pred := db.Dialect.ValidEmailSQL("CAST(? AS TEXT)", target.MaxEmailLen)
 		for _, c := range cases {
 			got := evalBool(t, db, pred, c.email)
 			if got == nil || *got != c.want {

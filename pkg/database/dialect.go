@@ -93,6 +93,8 @@ type Dialect interface {
 
 	// Bulk moves many rows inside one transaction (bulk.go).
 	Bulk
+	// AppValues spells values as a target's application does (app_values.go).
+	AppValues
 }
 
 // TableExists reports whether a table exists, through the dialect's

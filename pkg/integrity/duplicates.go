@@ -48,7 +48,7 @@ func findDuplicateUsernames(ctx context.Context, e *env) (Finding, error) {
 // is nothing to group, and otherwise only those rows are grouped and looked
 // up by their canonical key. Without the index every row is grouped.
 func findDuplicates(ctx context.Context, e *env, k dupKey) (Finding, error) {
-	if why := e.needs(tUsers); why != "" {
+	if why := e.needs(e.users); why != "" {
 		return Finding{Skipped: why}, nil
 	}
 	unique, err := e.uniqueOn(ctx, k.col)
@@ -63,11 +63,11 @@ func findDuplicates(ctx context.Context, e *env, k dupKey) (Finding, error) {
 		n = 0
 	case unique:
 		n, err = e.count(ctx, k.id, fmt.Sprintf(`SELECT SUM(t.n) FROM (SELECT g.n + CASE WHEN EXISTS`+
-			` (SELECT 1 FROM auth_users x WHERE x.%[1]s = g.k) THEN 1 ELSE 0 END AS n`+
-			` FROM (SELECT %[2]s AS k, COUNT(*) AS n FROM auth_users u WHERE %[3]s GROUP BY %[2]s) g) t WHERE t.n > 1`,
-			k.col, canon, k.nonCanonicalPred(e.d)))
+			` (SELECT 1 FROM %[4]s x WHERE x.%[1]s = g.k) THEN 1 ELSE 0 END AS n`+
+			` FROM (SELECT %[2]s AS k, COUNT(*) AS n FROM %[4]s u WHERE %[3]s GROUP BY %[2]s) g) t WHERE t.n > 1`,
+			k.col, canon, k.nonCanonicalPred(e.d), e.users))
 	default:
-		n, err = e.count(ctx, k.id, "SELECT SUM(d.n) FROM ("+groups(canon, nonEmpty)+") d")
+		n, err = e.count(ctx, k.id, "SELECT SUM(d.n) FROM ("+e.groups(canon, nonEmpty)+") d")
 	}
 	if err != nil {
 		return Finding{}, err
@@ -77,22 +77,22 @@ func findDuplicates(ctx context.Context, e *env, k dupKey) (Finding, error) {
 		return f, nil
 	}
 	f.Examples, err = e.examples(ctx, k.id, "SELECT CAST(u.id AS TEXT), u.email, "+k.detail+
-		" FROM auth_users u JOIN ("+groups(canon, nonEmpty)+") d ON "+canon+" = d.k ORDER BY d.k, u.id LIMIT ?", e.o.ExampleLimit)
+		" FROM "+e.users+" u JOIN ("+e.groups(canon, nonEmpty)+") d ON "+canon+" = d.k ORDER BY d.k, u.id LIMIT ?", e.o.ExampleLimit)
 	return f, err
 }
 
 // groups is every canonical key shared by more than one row.
-func groups(canon, where string) string {
-	return "SELECT " + canon + " AS k, COUNT(*) AS n FROM auth_users u WHERE " + where +
+func (e *env) groups(canon, where string) string {
+	return "SELECT " + canon + " AS k, COUNT(*) AS n FROM " + e.users + " u WHERE " + where +
 		" GROUP BY " + canon + " HAVING COUNT(*) > 1"
 }
 
-// uniqueOn reports whether auth_users has a UNIQUE index on exactly col.
+// uniqueOn reports whether the user table has a UNIQUE index on exactly col.
 func (e *env) uniqueOn(ctx context.Context, col string) (bool, error) {
 	if e.userIndexes == nil {
-		ix, err := e.d.Indexes(ctx, e.q, tUsers)
+		ix, err := e.d.Indexes(ctx, e.q, e.users)
 		if err != nil {
-			return false, fmt.Errorf("indexes of %s: %w", tUsers, err)
+			return false, fmt.Errorf("indexes of %s: %w", e.users, err)
 		}
 		e.userIndexes = append([]database.Index{}, ix...)
 	}

@@ -12,10 +12,9 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
-// The tables the checks read.
+// dhmig's bookkeeping tables the checks read; the target's own tables
+// come from its profile (env.users, env.tokens).
 const (
-	tUsers   = "auth_users"
-	tTokens  = "auth_refresh_tokens"
 	tMap     = "dhmig_user_map"
 	tRejects = "dhmig_rejects"
 )
@@ -27,6 +26,9 @@ type env struct {
 	d      database.Dialect
 	o      Options
 	tables []string
+	// users and tokens are the target's user and refresh-token tables
+	// (tokens "" when it has none).
+	users, tokens string
 	// counts holds the rule checks' totals from Run's single scan, and the
 	// duplicate checks' non-canonical row counts.
 	counts map[string]int64
@@ -43,13 +45,14 @@ func newEnv(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, o Op
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
-	return &env{q: q, d: d, o: o, tables: tables, counts: map[string]int64{}, now: time.Now()}, nil
+	return &env{q: q, d: d, o: o, tables: tables, users: o.Target.Users, tokens: o.Target.Tokens,
+		counts: map[string]int64{}, now: time.Now()}, nil
 }
 
 // on returns an env reading through q, with e's options and tables and
 // caches of its own, for a lane that runs beside e's.
 func (e *env) on(q sqlx.QueryerContext) *env {
-	return &env{q: q, d: e.d, o: e.o, tables: e.tables, counts: map[string]int64{}, now: e.now}
+	return &env{q: q, d: e.d, o: e.o, tables: e.tables, users: e.users, tokens: e.tokens, counts: map[string]int64{}, now: e.now}
 }
 
 func (e *env) has(table string) bool { return slices.Contains(e.tables, table) }

@@ -47,8 +47,12 @@ type Options struct {
 	ExampleLimit int
 	// Source is the legacy table for the parity checks.
 	Source Source
-	// KnownStatuses and KnownRoles override the application's values.
+	// KnownStatuses and KnownRoles override the application's values
+	// (the target's when nil).
 	KnownStatuses, KnownRoles []string
+	// Target is the auth tables verified and the rules they are judged by
+	// (nil: the guide's).
+	Target *target.Profile
 	// PassBegun, when set, runs once the read pass has begun (on
 	// PostgreSQL every reader then holds the pass's snapshot) and before
 	// any check reads, with the number of readers: a seam for tests that
@@ -86,11 +90,14 @@ func (o Options) normalize() (Options, error) {
 			return o, fmt.Errorf("%w: legacy source: %v", ErrBadOptions, err)
 		}
 	}
+	if o.Target == nil {
+		o.Target = target.Guide
+	}
 	if o.KnownStatuses == nil {
-		o.KnownStatuses = DefaultKnownStatuses
+		o.KnownStatuses = o.Target.Status.Known
 	}
 	if o.KnownRoles == nil {
-		o.KnownRoles = DefaultKnownRoles
+		o.KnownRoles = o.Target.Roles.Known
 	}
 	if len(o.KnownStatuses) == 0 || len(o.KnownRoles) == 0 {
 		return o, fmt.Errorf("%w: the lists of known statuses and roles cannot be empty", ErrBadOptions)

@@ -35,7 +35,7 @@ func (e *env) parityReady(ctx context.Context) (legacy, string, error) {
 		}
 		return legacy{}, fmt.Sprintf("no legacy table %s (use --source-table if it has another name)", s.Table), nil
 	}
-	for _, t := range []string{tUsers, tMap, tRejects} {
+	for _, t := range []string{e.users, tMap, tRejects} {
 		if !e.has(t) {
 			return legacy{}, fmt.Sprintf("table %s does not exist: this database was not migrated by dhmig", t), nil
 		}
@@ -117,9 +117,9 @@ func (e *env) parityScan(ctx context.Context, l legacy) (*parityCounts, error) {
 		COUNT(*) - COUNT(l.%[2]s),
 		(SELECT COUNT(*) FROM dhmig_rejects WHERE legacy_id IS NULL)
 		FROM %[1]s l LEFT JOIN dhmig_user_map m ON m.legacy_id = CAST(l.%[2]s AS TEXT)
-		LEFT JOIN auth_users u ON u.id = m.user_id
+		LEFT JOIN %[5]s u ON u.id = m.user_id
 		LEFT JOIN dhmig_rejects r ON m.legacy_id IS NULL AND r.legacy_id = CAST(l.%[2]s AS TEXT)`,
-		l.table, l.id, e.emailDiffers(l), l.hashDiffers())
+		l.table, l.id, e.emailDiffers(l), l.hashDiffers(), e.users)
 	var p parityCounts
 	if err := e.q.QueryRowxContext(ctx, q).Scan(&p.unaccounted, &p.matched, &p.mismatched, &p.mapped, &p.noID, &p.rejectedNoID); err != nil {
 		return nil, fmt.Errorf("parity with %s: %w", e.o.Source.Table, err)
@@ -193,8 +193,8 @@ func findMappedMismatches(ctx context.Context, e *env) (Finding, error) {
 		f.Examples, err = e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(u.id AS TEXT), u.email, 'legacy row ' || CAST(l.%[2]s AS TEXT) || ': '`+
 			` || CASE WHEN %[3]s THEN CASE WHEN %[4]s THEN 'email and password hash differ' ELSE 'email differs' END`+
 			` ELSE 'password hash differs' END`+
-			` FROM %[1]s l JOIN dhmig_user_map m ON m.legacy_id = CAST(l.%[2]s AS TEXT) JOIN auth_users u ON u.id = m.user_id`+
-			` WHERE %[3]s OR %[4]s ORDER BY u.id LIMIT ?`, l.table, l.id, e.emailDiffers(l), l.hashDiffers()), e.o.ExampleLimit)
+			` FROM %[1]s l JOIN dhmig_user_map m ON m.legacy_id = CAST(l.%[2]s AS TEXT) JOIN %[5]s u ON u.id = m.user_id`+
+			` WHERE %[3]s OR %[4]s ORDER BY u.id LIMIT ?`, l.table, l.id, e.emailDiffers(l), l.hashDiffers(), e.users), e.o.ExampleLimit)
 		if err != nil {
 			return f, err
 		}
@@ -202,8 +202,8 @@ func findMappedMismatches(ctx context.Context, e *env) (Finding, error) {
 	if room := e.o.ExampleLimit - len(f.Examples); gone > 0 && room > 0 {
 		more, err := e.examples(ctx, id, fmt.Sprintf(`SELECT CAST(m.user_id AS TEXT), u.email, 'legacy row ' || x.legacy_id || ': no longer exists'`+
 			` FROM (SELECT legacy_id FROM dhmig_user_map EXCEPT SELECT CAST(%s AS TEXT) FROM %s) x`+
-			` JOIN dhmig_user_map m ON m.legacy_id = x.legacy_id JOIN auth_users u ON u.id = m.user_id`+
-			` ORDER BY x.legacy_id LIMIT ?`, l.id, l.table), room)
+			` JOIN dhmig_user_map m ON m.legacy_id = x.legacy_id JOIN %s u ON u.id = m.user_id`+
+			` ORDER BY x.legacy_id LIMIT ?`, l.id, l.table, e.users), room)
 		if err != nil {
 			return f, err
 		}

@@ -45,7 +45,7 @@ func (e *env) mergeParity(ctx context.Context, l legacy) (*parityCounts, error) 
 	defer legacyRows.Close()
 	targetRows, err := e.q.QueryxContext(ctx, `SELECT t.k, t.kind, t.temp, t.uid, t.email, t.hash FROM (
 		SELECT m.legacy_id AS k, 0 AS kind, m.temp_password AS temp, CAST(u.id AS TEXT) AS uid, u.email AS email, u.password_hash AS hash
-		FROM dhmig_user_map m LEFT JOIN auth_users u ON u.id = m.user_id
+		FROM dhmig_user_map m LEFT JOIN `+e.users+` u ON u.id = m.user_id
 		UNION ALL
 		SELECT legacy_id, 1, NULL, NULL, NULL, NULL FROM dhmig_rejects WHERE legacy_id IS NOT NULL) t
 		ORDER BY `+e.d.BytewiseSQL("t.k")+`, t.kind`)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // rowRule is a check that is a predicate over auth_users rows (alias u):
@@ -21,14 +19,14 @@ type rowRule struct {
 }
 
 func (e *env) findRule(ctx context.Context, id string, r *rowRule) (Finding, error) {
-	if why := e.needs(tUsers); why != "" {
+	if why := e.needs(e.users); why != "" {
 		return Finding{Skipped: why}, nil
 	}
 	pred, args := r.pred(e)
 	n, ok := e.counts[id]
 	if !ok {
 		var err error
-		n, err = e.count(ctx, id, "SELECT COUNT(*) FROM auth_users u WHERE "+pred, args...)
+		n, err = e.count(ctx, id, "SELECT COUNT(*) FROM "+e.users+" u WHERE "+pred, args...)
 		if err != nil {
 			return Finding{}, err
 		}
@@ -38,7 +36,7 @@ func (e *env) findRule(ctx context.Context, id string, r *rowRule) (Finding, err
 		return f, nil
 	}
 	ex, err := e.examples(ctx, id, "SELECT CAST(u.id AS TEXT), u.email, "+r.detail(e)+
-		" FROM auth_users u WHERE "+pred+" ORDER BY u.id LIMIT ?", append(args, e.o.ExampleLimit)...)
+		" FROM "+e.users+" u WHERE "+pred+" ORDER BY u.id LIMIT ?", append(args, e.o.ExampleLimit)...)
 	f.Examples = ex
 	return f, err
 }
@@ -46,7 +44,7 @@ func (e *env) findRule(ctx context.Context, id string, r *rowRule) (Finding, err
 // countRules counts every selected rule check in one scan of auth_users,
 // along with the rows the duplicate checks need to group.
 func (e *env) countRules(ctx context.Context, checks []Check) error {
-	if !e.has(tUsers) {
+	if !e.has(e.users) {
 		return nil
 	}
 	var cols []string
@@ -75,7 +73,7 @@ func (e *env) countRules(ctx context.Context, checks []Check) error {
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
-	q := e.bind("SELECT " + strings.Join(cols, ", ") + " FROM auth_users u")
+	q := e.bind("SELECT " + strings.Join(cols, ", ") + " FROM " + e.users + " u")
 	if err := e.q.QueryRowxContext(ctx, q, args...).Scan(dest...); err != nil {
 		return err
 	}
@@ -91,10 +89,6 @@ func strArgs(vals []string) []any {
 		out[i] = v
 	}
 	return out
-}
-
-func fixed(sql string) func(*env) (string, []any) {
-	return func(*env) (string, []any) { return sql, nil }
 }
 
 func text(sql string) func(*env) string { return func(*env) string { return sql } }
@@ -115,34 +109,39 @@ var missingFieldsRule = &rowRule{
 
 var malformedEmailsRule = &rowRule{
 	pred: func(e *env) (string, []any) {
-		return "(u.email IS NOT NULL AND " + e.d.TrimSQL("u.email") + " <> '' AND NOT " + e.d.ValidEmailSQL("u.email") + ")", nil
+		return "(u.email IS NOT NULL AND " + e.d.TrimSQL("u.email") + " <> '' AND NOT " + e.d.ValidEmailSQL("u.email", e.o.Target.Rules.MaxEmailLen) + ")", nil
 	},
 	detail: text(`'does not match the application''s email rule'`),
 }
 
 var invalidUsernamesRule = &rowRule{
 	pred: func(e *env) (string, []any) {
-		return "(u.username IS NOT NULL AND " + e.d.TrimSQL("u.username") + " <> '' AND NOT " + e.d.ValidUsernameSQL("u.username") + ")", nil
+		return "(u.username IS NOT NULL AND " + e.d.TrimSQL("u.username") + " <> '' AND NOT " + e.d.ValidUsernameSQL("u.username", e.o.Target.Rules.MaxUsernameLen) + ")", nil
 	},
-	detail: text(fmt.Sprintf(`'username longer than %d characters, or holding a control character or bytes that are not UTF-8'`, target.MaxUsernameLen)),
+	detail: func(e *env) string {
+		return fmt.Sprintf(`'username longer than %d characters, or holding a control character or bytes that are not UTF-8'`,
+			e.o.Target.Rules.MaxUsernameLen)
+	},
 }
 
-// timestampColumns are the auth_users timestamps the plausibility rule
-// covers: every one dhmig writes, and those the application writes later.
-var timestampColumns = []string{"created_at", "updated_at", "verified_at", "last_login_at", "locked_at"}
-
+// timestampsRule covers the target's timestamp columns
+// (Profile.Columns.Timestamps): every one dhmig writes, and those the
+// application writes later.
 var timestampsRule = &rowRule{
 	pred: func(e *env) (string, []any) {
 		var parts []string
 		var args []any
-		for _, c := range timestampColumns {
+		for _, c := range e.o.Target.Columns.Timestamps {
 			p, a := e.d.PlausibleTimeSQL("u."+c, e.now)
 			parts = append(parts, "NOT (u."+c+" IS NULL OR "+p+")")
 			args = append(args, a...)
 		}
 		return "(" + strings.Join(parts, " OR ") + ")", args
 	},
-	detail: text(`'a timestamp (` + strings.Join(timestampColumns, ", ") + `) before 1970, more than a day ahead, or stored in a form the application misreads'`),
+	detail: func(e *env) string {
+		return `'a timestamp (` + strings.Join(e.o.Target.Columns.Timestamps, ", ") +
+			`) before 1970, more than a day ahead, or stored in a form the application misreads'`
+	},
 }
 
 var unknownStatusRule = &rowRule{
@@ -154,7 +153,7 @@ var unknownStatusRule = &rowRule{
 
 var unknownRolesRule = &rowRule{
 	pred: func(e *env) (string, []any) {
-		return e.d.UnknownRolesSQL("u.roles", e.o.KnownRoles)
+		return e.d.UnknownRolesSQL(e.rolesList(), e.o.KnownRoles)
 	},
 	detail: func(e *env) string { return "'roles ' || " + e.d.RolesTextSQL("u.roles") },
 }
@@ -177,10 +176,30 @@ var hashSchemeRule = &rowRule{
 		` ELSE 'unrecognised hash scheme (' || length(u.password_hash) || ' characters)' END`),
 }
 
+// activeUnverifiedRule: an active user the application would ask to verify
+// first. For a target with an email_verified flag the flag must be true
+// too (the app checks the flag, not the timestamp).
 var activeUnverifiedRule = &rowRule{
-	pred:   fixed(`(u.status = '` + target.StatusActive + `' AND u.verified_at IS NULL)`),
-	detail: text(`'status active but verified_at is NULL'`),
+	pred: func(e *env) (string, []any) {
+		c := e.o.Target.Columns
+		unverified := "u." + c.VerifiedAt + " IS NULL"
+		if c.VerifiedFlag != "" {
+			unverified += " OR u." + c.VerifiedFlag + " IS NULL OR NOT u." + c.VerifiedFlag
+		}
+		return "(u.status = ? AND (" + unverified + "))", []any{e.o.Target.Status.Active}
+	},
+	detail: func(e *env) string {
+		c := e.o.Target.Columns
+		if c.VerifiedFlag == "" {
+			return `'status active but ` + c.VerifiedAt + ` is NULL'`
+		}
+		return `'status ` + e.o.Target.Status.Active + ` but not ` + c.VerifiedFlag + ` with ` + c.VerifiedAt + ` set'`
+	},
 }
+
+// rolesList is the roles column in the form the dialect's role fragments
+// take.
+func (e *env) rolesList() string { return e.d.RolesListSQL("u.roles", e.o.Target.Roles.JSON) }
 
 // marks is n comma-separated ? placeholders.
 func marks(n int) string {

@@ -3,6 +3,7 @@ package integrity
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -195,6 +196,9 @@ func result(c Check, f Finding, o Options) Result {
 	r := Result{ID: c.ID, Description: c.Description, Severity: c.Severity, Count: f.Count, Examples: f.Examples}
 	if r.Examples == nil {
 		r.Examples = []Example{}
+	}
+	if slices.Contains(o.Target.Errors, c.ID) {
+		r.Severity = SeverityError
 	}
 	for _, id := range o.WarnOnly {
 		if id == c.ID {

@@ -9,28 +9,16 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
-// requiredTables are the guide's auth tables. dhmig's bookkeeping tables are
-// optional: without them the parity checks are skipped, not failed, so a
-// schema migrated by hand with the guide's SQL still verifies.
-var requiredTables = []string{tUsers, tTokens}
-
-// wantIndex is one of the guide's named indexes.
-type wantIndex struct{ name, table, column string }
-
-var requiredIndexes = []wantIndex{
-	{"idx_auth_users_email", tUsers, "email"},
-	{"idx_auth_users_username", tUsers, "username"},
-	{"idx_auth_users_status", tUsers, "status"},
-	{"idx_refresh_tokens_user_id", tTokens, "user_id"},
-	{"idx_refresh_tokens_family", tTokens, "token_family"},
-}
+// The target's tables (Profile.Tables) are required. dhmig's bookkeeping
+// tables are optional: without them the parity checks are skipped, not
+// failed, so a schema migrated by hand with the guide's SQL still verifies.
 
 // uniqueColumns must carry a UNIQUE index, whatever its name.
 var uniqueColumns = []string{"email", "username"}
 
 func findTables(_ context.Context, e *env) (Finding, error) {
 	f := Finding{Examples: []Example{}}
-	for _, t := range requiredTables {
+	for _, t := range e.o.Target.Tables {
 		if !e.has(t) {
 			f.add(e, Example{ID: t, Detail: "table missing (dhmig schema up creates it)"})
 		}
@@ -41,7 +29,7 @@ func findTables(_ context.Context, e *env) (Finding, error) {
 func findIndexes(ctx context.Context, e *env) (Finding, error) {
 	f := Finding{Examples: []Example{}}
 	byTable := map[string][]database.Index{}
-	for _, t := range requiredTables {
+	for _, t := range e.o.Target.Tables {
 		if !e.has(t) {
 			continue // schema.tables reports it
 		}
@@ -51,26 +39,26 @@ func findIndexes(ctx context.Context, e *env) (Finding, error) {
 		}
 		byTable[t] = ix
 	}
-	for _, w := range requiredIndexes {
-		list, ok := byTable[w.table]
+	for _, w := range e.o.Target.Indexes {
+		list, ok := byTable[w.Table]
 		if !ok {
 			continue
 		}
-		i := slices.IndexFunc(list, func(ix database.Index) bool { return ix.Name == w.name })
+		i := slices.IndexFunc(list, func(ix database.Index) bool { return ix.Name == w.Name })
 		switch {
 		case i < 0:
-			f.add(e, Example{ID: w.name, Detail: fmt.Sprintf("index missing: want %s(%s)", w.table, w.column)})
-		case !slices.Equal(list[i].Columns, []string{w.column}):
-			f.add(e, Example{ID: w.name, Detail: fmt.Sprintf("index is on (%s), want %s(%s)",
-				strings.Join(list[i].Columns, ", "), w.table, w.column)})
+			f.add(e, Example{ID: w.Name, Detail: fmt.Sprintf("index missing: want %s(%s)", w.Table, w.Column)})
+		case !slices.Equal(list[i].Columns, []string{w.Column}):
+			f.add(e, Example{ID: w.Name, Detail: fmt.Sprintf("index is on (%s), want %s(%s)",
+				strings.Join(list[i].Columns, ", "), w.Table, w.Column)})
 		}
 	}
-	if list, ok := byTable[tUsers]; ok {
+	if list, ok := byTable[e.users]; ok {
 		for _, col := range uniqueColumns {
 			if !slices.ContainsFunc(list, func(ix database.Index) bool {
 				return ix.Unique && slices.Equal(ix.Columns, []string{col})
 			}) {
-				f.add(e, Example{ID: tUsers + "." + col, Detail: fmt.Sprintf("no UNIQUE index on %s(%s)", tUsers, col)})
+				f.add(e, Example{ID: e.users + "." + col, Detail: fmt.Sprintf("no UNIQUE index on %s(%s)", e.users, col)})
 			}
 		}
 	}
@@ -79,8 +67,8 @@ func findIndexes(ctx context.Context, e *env) (Finding, error) {
 
 func findForeignKeys(ctx context.Context, e *env) (Finding, error) {
 	f := Finding{Examples: []Example{}}
-	for _, t := range []string{tTokens, tMap} {
-		if !e.has(t) || !e.has(tUsers) {
+	for _, t := range []string{e.tokens, tMap} {
+		if t == "" || !e.has(t) || !e.has(e.users) {
 			continue // schema.tables reports the guide's; dhmig_user_map is optional
 		}
 		fks, err := e.d.ForeignKeys(ctx, e.q, t)
@@ -89,11 +77,11 @@ func findForeignKeys(ctx context.Context, e *env) (Finding, error) {
 		}
 		id := t + ".user_id"
 		i := slices.IndexFunc(fks, func(fk database.ForeignKey) bool {
-			return fk.Column == "user_id" && fk.RefTable == tUsers && (fk.RefColumn == "id" || fk.RefColumn == "")
+			return fk.Column == "user_id" && fk.RefTable == e.users && (fk.RefColumn == "id" || fk.RefColumn == "")
 		})
 		switch {
 		case i < 0:
-			f.add(e, Example{ID: id, Detail: "no foreign key to auth_users(id)"})
+			f.add(e, Example{ID: id, Detail: "no foreign key to " + e.users + "(id)"})
 		case !strings.EqualFold(fks[i].OnDelete, "CASCADE"):
 			f.add(e, Example{ID: id, Detail: fmt.Sprintf("foreign key is ON DELETE %s, want CASCADE", fks[i].OnDelete)})
 		}

@@ -2,14 +2,16 @@ package integrity
 
 import "context"
 
-const orphanTokens = ` FROM auth_refresh_tokens t WHERE t.user_id IS NULL` +
-	` OR NOT EXISTS (SELECT 1 FROM auth_users u WHERE u.id = t.user_id)`
-
 func findOrphanTokens(ctx context.Context, e *env) (Finding, error) {
 	const id = "data.orphan_refresh_tokens"
-	if why := e.needs(tUsers, tTokens); why != "" {
+	if e.tokens == "" {
+		return Finding{Skipped: "target " + e.o.Target.Name + " has no refresh-token table"}, nil
+	}
+	if why := e.needs(e.users, e.tokens); why != "" {
 		return Finding{Skipped: why}, nil
 	}
+	orphanTokens := ` FROM ` + e.tokens + ` t WHERE t.user_id IS NULL` +
+		` OR NOT EXISTS (SELECT 1 FROM ` + e.users + ` u WHERE u.id = t.user_id)`
 	n, err := e.count(ctx, id, "SELECT COUNT(*)"+orphanTokens)
 	if err != nil {
 		return Finding{}, err

@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // ErrNoAuthSchema means auth_users does not exist: there is nothing to count.
@@ -21,12 +22,24 @@ var ErrNoAuthSchema = errors.New("auth_users does not exist (run dhmig schema up
 const NullStatus = "(null)"
 
 // AppStatuses and AppRoles are the application's UserStatus and UserRole
-// values: they are always present in a snapshot, at zero when no user has
-// them, so that a Prometheus series does not vanish when it reaches zero.
+// values as the guide target stores them; every target's known statuses
+// and roles (target.Profile) are always present in a snapshot, at zero when
+// no user has them, so that a Prometheus series does not vanish when it
+// reaches zero.
 var (
-	AppStatuses = []string{"active", "inactive", "suspended", "pending_verification"}
-	AppRoles    = []string{"admin", "user", "viewer", "developer"}
+	AppStatuses = target.Guide.Status.Known
+	AppRoles    = target.Guide.Roles.Known
 )
+
+// noUsersTable is ErrNoAuthSchema for a target whose user table has
+// another name than auth_users.
+type noUsersTable struct{ p *target.Profile }
+
+func (e noUsersTable) Error() string {
+	return fmt.Sprintf("%s does not exist (run dhmig schema up --target %s or dhmig migrate --target %s)", e.p.Users, e.p.Name, e.p.Name)
+}
+
+func (e noUsersTable) Is(err error) bool { return err == ErrNoAuthSchema }
 
 // Options tune a collection.
 type Options struct {
@@ -36,8 +49,12 @@ type Options struct {
 	// Source, when set, is a read-only snapshot of another database that
 	// holds the legacy table (--source-url): legacy rows are counted there.
 	Source *database.Snapshot
-	// Now decides which refresh tokens have expired (default time.Now()).
+	// Now decides which refresh tokens have expired and which accounts
+	// are still locked (default time.Now()).
 	Now time.Time
+	// Target is the auth tables counted and what their columns mean
+	// (nil: the guide's).
+	Target *target.Profile
 }
 
 // Tokens counts refresh tokens by state: revoked (revoked_at set), expired
@@ -85,12 +102,16 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
+	if opts.Target == nil {
+		opts.Target = target.Guide
+	}
+	p := opts.Target
 	s = Snapshot{CollectedAt: opts.Now.UTC(), LegacyTable: opts.SourceTable,
 		UsersByStatus: map[string]int64{}, UsersByRole: map[string]int64{}}
-	for _, st := range AppStatuses {
+	for _, st := range p.Status.Known {
 		s.UsersByStatus[st] = 0
 	}
-	for _, r := range AppRoles {
+	for _, r := range p.Roles.Known {
 		s.UsersByRole[r] = 0
 	}
 	passes, end, err := d.ConcurrentReadPass(ctx, q, MaxReaders)
@@ -107,17 +128,20 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 	if err != nil {
 		return s, fmt.Errorf("list tables: %w", err)
 	}
-	if !slices.Contains(tables, "auth_users") {
-		return s, ErrNoAuthSchema
+	if !slices.Contains(tables, p.Users) {
+		if p == target.Guide {
+			return s, ErrNoAuthSchema
+		}
+		return s, noUsersTable{p}
 	}
 	others := func(ctx context.Context, q sqlx.QueryerContext) error {
-		if err := collectStatuses(ctx, q, &s); err != nil {
+		if err := collectStatuses(ctx, q, p, &s); err != nil {
 			return err
 		}
 		return collectOthers(ctx, q, d, opts, tables, &s)
 	}
 	if len(passes) == 1 {
-		err = collectUsers(ctx, q, d, &s)
+		err = collectUsers(ctx, q, d, opts, &s)
 		if err == nil {
 			err = others(ctx, q)
 		}
@@ -128,7 +152,7 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		users := make(chan error, 1)
-		go func() { users <- collectUsers(ctx, passes[0], d, &s) }()
+		go func() { users <- collectUsers(ctx, passes[0], d, opts, &s) }()
 		if err = others(ctx, passes[1]); err != nil {
 			cancel()
 		}
@@ -136,8 +160,10 @@ func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opt
 			err = uerr
 		}
 	}
-	s.ActiveUsers = s.UsersByStatus["active"]
-	s.UnverifiedUsers = s.UsersByStatus["pending_verification"]
+	s.ActiveUsers = s.UsersByStatus[p.Status.Active]
+	if p.Columns.VerifiedFlag == "" {
+		s.UnverifiedUsers = s.UsersByStatus[p.Status.Pending]
+	}
 	return s, err
 }
 
@@ -175,13 +201,13 @@ func collectOthers(ctx context.Context, q sqlx.QueryerContext, d database.Dialec
 			return err
 		}
 	}
-	if has("auth_refresh_tokens") {
+	if tokens := opts.Target.Tokens; tokens != "" && has(tokens) {
 		var t Tokens
 		query := sqlx.Rebind(sqlx.BindType(d.DriverName()), `SELECT
 			COALESCE(SUM(CASE WHEN revoked_at IS NOT NULL THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN revoked_at IS NULL AND expires_at < ? THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN revoked_at IS NULL AND NOT (expires_at < ?) THEN 1 ELSE 0 END), 0)
-			FROM auth_refresh_tokens`)
+			FROM `+tokens)
 		now := d.Timestamp(opts.Now)
 		if err := q.QueryRowxContext(ctx, query, now, now).Scan(&t.Revoked, &t.Expired, &t.Active); err != nil {
 			return fmt.Errorf("count refresh tokens: %w", err)
@@ -191,52 +217,74 @@ func collectOthers(ctx context.Context, q sqlx.QueryerContext, d database.Dialec
 	return nil
 }
 
-// collectUsers reads the total, the locked accounts and the users whose
-// roles are exactly one of the application's roles in one scan of
-// auth_users, without sorting or expanding anything (COUNT(*) FILTER: a
+// collectUsers reads the total, the locked accounts (and, for a target
+// with an email_verified flag, the unverified ones) and the users whose
+// roles are exactly one of the application's roles in one scan of the
+// user table, without sorting or expanding anything (COUNT(*) FILTER: a
 // third cheaper than SUM(CASE …) on SQLite). Only when some users are left
 // over (another role, several roles) does it group just those, in a second
 // query. Statuses are collectStatuses' part.
-func collectUsers(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, s *Snapshot) error {
-	cols := []string{"COUNT(*)", "COUNT(*) FILTER (WHERE is_locked)"}
-	var args []any
+func collectUsers(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options, s *Snapshot) error {
+	p := opts.Target
+	locked, args := lockedPred(d, p, opts.Now)
+	cols := []string{"COUNT(*)", "COUNT(*) FILTER (WHERE " + locked + ")"}
+	flag := p.Columns.VerifiedFlag
+	if flag != "" {
+		cols = append(cols, "COUNT(*) FILTER (WHERE "+flag+" IS NULL OR NOT "+flag+")")
+	}
+	fixedCols := len(cols)
+	roles := d.RolesListSQL("roles", p.Roles.JSON)
+	var roleArgs []any
 	var oneRole []string
-	for _, r := range AppRoles {
-		pred, a := d.OneRoleSQL("roles", r)
+	for _, r := range p.Roles.Known {
+		pred, a := d.OneRoleSQL(roles, r)
 		cols = append(cols, "COUNT(*) FILTER (WHERE "+pred+")")
-		args = append(args, a...)
+		roleArgs = append(roleArgs, a...)
 		oneRole = append(oneRole, "WHEN "+pred+" THEN 1")
 	}
+	args = append(args, roleArgs...)
 	vals := make([]int64, len(cols))
 	dest := make([]any, len(cols))
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
-	query := sqlx.Rebind(sqlx.BindType(d.DriverName()), "SELECT "+strings.Join(cols, ", ")+" FROM auth_users")
+	query := sqlx.Rebind(sqlx.BindType(d.DriverName()), "SELECT "+strings.Join(cols, ", ")+" FROM "+p.Users)
 	if err := q.QueryRowxContext(ctx, query, args...).Scan(dest...); err != nil {
 		return fmt.Errorf("count users: %w", err)
 	}
 	s.TotalUsers, s.LockedAccounts = vals[0], vals[1]
+	if flag != "" {
+		s.UnverifiedUsers = vals[2]
+	}
 	var single int64
-	for i, r := range AppRoles {
-		s.UsersByRole[r] = vals[2+i]
-		single += vals[2+i]
+	for i, r := range p.Roles.Known {
+		s.UsersByRole[r] = vals[fixedCols+i]
+		single += vals[fixedCols+i]
 	}
 	if single < s.TotalUsers {
 		where := "CASE " + strings.Join(oneRole, " ") + " ELSE 0 END = 0"
-		if err := collectOtherRoles(ctx, q, d, where, args, s); err != nil {
+		if err := collectOtherRoles(ctx, q, d, p, roles, where, roleArgs, s); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// lockedPred is the target's "account locked" as SQL: its lock flag, or
+// its locked-until time still ahead of now.
+func lockedPred(d database.Dialect, p *target.Profile, now time.Time) (string, []any) {
+	if p.Columns.LockedUntil != "" {
+		return p.Columns.LockedUntil + " > ?", []any{d.Timestamp(now)}
+	}
+	return p.Columns.LockedFlag, nil
+}
+
 // collectStatuses counts the users of each status, NULL included. The
 // schema indexes status (idx_auth_users_status), so the database reads the
 // index rather than the table, cheaper than counting statuses in the scan
 // of the other totals.
-func collectStatuses(ctx context.Context, q sqlx.QueryerContext, s *Snapshot) error {
-	rows, err := q.QueryxContext(ctx, `SELECT status, COUNT(*) FROM auth_users GROUP BY status`)
+func collectStatuses(ctx context.Context, q sqlx.QueryerContext, p *target.Profile, s *Snapshot) error {
+	rows, err := q.QueryxContext(ctx, `SELECT status, COUNT(*) FROM `+p.Users+` GROUP BY status`)
 	if err != nil {
 		return fmt.Errorf("count users by status: %w", err)
 	}
@@ -259,10 +307,15 @@ func collectStatuses(ctx context.Context, q sqlx.QueryerContext, s *Snapshot) er
 // collectOtherRoles groups the users the scan did not count by their role
 // list first (a few distinct lists in practice), then expands only those
 // lists.
-func collectOtherRoles(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, where string, args []any, s *Snapshot) error {
+func collectOtherRoles(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, p *target.Profile, roles, where string, args []any, s *Snapshot) error {
 	from, role := d.UnnestRolesSQL("g.roles", "r")
+	grouped := `SELECT roles, COUNT(*) AS n FROM ` + p.Users + ` WHERE ` + where + ` GROUP BY roles`
+	if roles != "roles" {
+		grouped = `SELECT x.roles, COUNT(*) AS n FROM (SELECT ` + roles + ` AS roles FROM ` + p.Users +
+			` WHERE ` + where + `) x GROUP BY x.roles`
+	}
 	rows, err := q.QueryxContext(ctx, sqlx.Rebind(sqlx.BindType(d.DriverName()), `SELECT `+role+`, SUM(g.n)
-		FROM (SELECT roles, COUNT(*) AS n FROM auth_users WHERE `+where+` GROUP BY roles) g
+		FROM (`+grouped+`) g
 		CROSS JOIN `+from+` GROUP BY `+role), args...)
 	if err != nil {
 		return fmt.Errorf("count users by role: %w", err)

@@ -10,6 +10,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
 	"github.com/dhafnckmcp/dhmig/pkg/schema"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
 )
 
@@ -18,10 +19,13 @@ type Options struct {
 	// Execute commits when verify passes; without it the run is a dry run
 	// that performs every step and rolls back.
 	Execute bool
-	Gate    GateOptions
-	Users   usermigrate.Options
-	Verify  integrity.Options
-	Logger  *slog.Logger
+	// Target is the auth tables migrated into (nil: the guide's); it is
+	// the schema's, the copy's and verify's target alike.
+	Target *target.Profile
+	Gate   GateOptions
+	Users  usermigrate.Options
+	Verify integrity.Options
+	Logger *slog.Logger
 	// AfterCopy, when set, runs inside the transaction between the copy and
 	// verify: a seam for tests that plant a defect.
 	AfterCopy func(ctx context.Context, ex database.Executor) error
@@ -74,7 +78,11 @@ func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error
 		log.Info("backup gate", "status", gate.Status, "backup_id", gate.BackupID)
 	}
 
-	m, err := schema.New(db.Dialect)
+	if o.Target == nil {
+		o.Target = target.Guide
+	}
+	o.Users.Target, o.Verify.Target = o.Target, o.Target
+	m, err := schema.NewFor(db.Dialect, o.Target)
 	if err != nil {
 		return res, err
 	}

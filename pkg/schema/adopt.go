@@ -20,12 +20,9 @@ const AdoptedTable = "dhmig_adopted_objects"
 // with a shape dhmig cannot write into; nothing was applied.
 var ErrIncompatibleTable = errors.New("existing table cannot be adopted")
 
-// The users dhmig migrated into auth_users are the rows dhmig_user_map
-// points at: when auth_users was adopted they are all dhmig may remove.
-const (
-	usersTable   = "auth_users"
-	userMapTable = "dhmig_user_map"
-)
+// The users dhmig migrated are the rows dhmig_user_map points at: when the
+// target's user table was adopted they are all dhmig may remove from it.
+const userMapTable = "dhmig_user_map"
 
 // Adopted lists the adopted objects of one database, as name → kind
 // ("table" or "index"); none when nothing was adopted.
@@ -137,7 +134,7 @@ func shapeProblems(have []database.Column, want []targetColumn) []string {
 
 // revertAdopted runs mig's down file around what was adopted: a table
 // dhmig adopted is never dropped; before dhmig_user_map goes, the users it
-// maps are deleted from an adopted auth_users (dhmig wrote them, and
+// maps are deleted from the target's adopted user table (dhmig wrote them, and
 // without the map it could no longer tell them from the application's);
 // the indexes mig created on an adopted table are dropped.
 func (m *Migrator) revertAdopted(ctx context.Context, ex database.Executor, mig Migration, adopted map[string]string, step *Step) error {
@@ -146,7 +143,7 @@ func (m *Migrator) revertAdopted(ctx context.Context, ex database.Executor, mig 
 			step.Kept = append(step.Kept, s.name)
 			continue
 		}
-		if s.op == "drop table" && s.name == userMapTable && adopted[usersTable] == "table" {
+		if s.op == "drop table" && s.name == userMapTable && adopted[m.users] == "table" {
 			n, err := m.removeMigratedUsers(ctx, ex)
 			if err != nil {
 				return err
@@ -175,9 +172,10 @@ func (m *Migrator) removeMigratedUsers(ctx context.Context, ex database.Executor
 	if ok, err := database.TableExists(ctx, m.dialect, ex, userMapTable); err != nil || !ok {
 		return 0, err
 	}
-	res, err := ex.ExecContext(ctx, `DELETE FROM `+usersTable+` WHERE id IN (SELECT user_id FROM `+userMapTable+`)`)
+	users := m.dialect.QuoteIdent(m.users)
+	res, err := ex.ExecContext(ctx, `DELETE FROM `+users+` WHERE id IN (SELECT user_id FROM `+userMapTable+`)`)
 	if err != nil {
-		return 0, fmt.Errorf("remove the users dhmig migrated into the adopted %s: %w", usersTable, err)
+		return 0, fmt.Errorf("remove the users dhmig migrated into the adopted %s: %w", m.users, err)
 	}
 	return res.RowsAffected()
 }

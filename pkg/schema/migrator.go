@@ -9,15 +9,19 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 	sqlfiles "github.com/dhafnckmcp/dhmig/sql"
 )
 
-// Migrator applies and reverts one dialect's migrations.
+// Migrator applies and reverts one target's migrations on one dialect.
 type Migrator struct {
 	dialect    database.Dialect
 	migrations []Migration
 	historyDDL string
-	now        func() time.Time
+	// users is the target's user table: when it was adopted, the rows
+	// dhmig_user_map points at are all dhmig may remove from it.
+	users string
+	now   func() time.Time
 }
 
 // Step is one migration applied or reverted.
@@ -35,16 +39,35 @@ type Step struct {
 	RowsRemoved int64    `json:"rows_removed,omitempty"`
 }
 
-// New returns a migrator over the embedded SQL files.
-func New(d database.Dialect) (*Migrator, error) { return NewFromFS(sqlfiles.FS, d) }
+// New returns a migrator over the guide target's embedded SQL files.
+func New(d database.Dialect) (*Migrator, error) { return NewFor(d, target.Guide) }
 
-// NewFromFS returns a migrator over fsys/<dialect kind>/.
+// NewFor returns a migrator over the embedded SQL files of target p.
+func NewFor(d database.Dialect, p *target.Profile) (*Migrator, error) {
+	fsys := fs.FS(sqlfiles.FS)
+	if p.SQLDir != "" {
+		sub, err := fs.Sub(sqlfiles.FS, p.SQLDir)
+		if err != nil {
+			return nil, fmt.Errorf("schema files of target %s: %w", p.Name, err)
+		}
+		fsys = sub
+	}
+	m, err := NewFromFS(fsys, d)
+	if err != nil {
+		return nil, err
+	}
+	m.users = p.Users
+	return m, nil
+}
+
+// NewFromFS returns a migrator over fsys/<dialect kind>/, for the guide
+// target's tables.
 func NewFromFS(fsys fs.FS, d database.Dialect) (*Migrator, error) {
 	migs, history, err := Load(fsys, string(d.Kind()))
 	if err != nil {
 		return nil, err
 	}
-	return &Migrator{dialect: d, migrations: migs, historyDDL: history, now: time.Now}, nil
+	return &Migrator{dialect: d, migrations: migs, historyDDL: history, users: target.Guide.Users, now: time.Now}, nil
 }
 
 // Migrations lists every known version in order.
@@ -124,6 +147,9 @@ func (m *Migrator) nextUp(ctx context.Context, q sqlx.QueryerContext) (*Migratio
 	if err != nil {
 		return nil, err
 	}
+	if err := m.sameTarget(applied); err != nil {
+		return nil, err
+	}
 	for i := range m.migrations {
 		if _, ok := applied[m.migrations[i].Version]; !ok {
 			return &m.migrations[i], nil
@@ -136,6 +162,9 @@ func (m *Migrator) nextUp(ctx context.Context, q sqlx.QueryerContext) (*Migratio
 func (m *Migrator) nextDown(ctx context.Context, q sqlx.QueryerContext, to int) (*Migration, int, error) {
 	applied, err := m.applied(ctx, q)
 	if err != nil {
+		return nil, 0, err
+	}
+	if err := m.sameTarget(applied); err != nil {
 		return nil, 0, err
 	}
 	top := -1

@@ -44,6 +44,9 @@ func (m *Migrator) Status(ctx context.Context, q sqlx.QueryerContext) (Status, e
 	if err != nil {
 		return Status{}, err
 	}
+	if err := m.sameTarget(applied); err != nil {
+		return Status{}, err
+	}
 	st := Status{Dialect: string(m.dialect.Kind()), Latest: m.Latest(), Versions: []VersionStatus{}}
 	known := map[int]bool{}
 	for _, mig := range m.migrations {

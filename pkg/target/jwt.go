@@ -18,7 +18,7 @@ type JWT struct {
 	// JWT_ALGORITHM says; "" when it follows the configuration.
 	Algorithm string
 	// IDForm is how the application writes jti (and a refresh family).
-	IDForm IDForm
+	IDForm TokenIDForm
 	// Kinds are the token types the application issues, the default first.
 	Kinds []TokenKind
 }
@@ -40,16 +40,16 @@ type TokenKind struct {
 	Required []string
 }
 
-// IDForm is how a random token id is written.
-type IDForm string
+// TokenIDForm is how a random token id is written.
+type TokenIDForm string
 
 // The forms of a random token id.
 const (
 	// IDUUID is a random UUID, canonical lower-case text.
-	IDUUID IDForm = "uuid"
+	IDUUID TokenIDForm = "uuid"
 	// IDHex128 is 128 random bits as 32 lower-case hex digits, Python's
 	// secrets.token_hex(16).
-	IDHex128 IDForm = "hex128"
+	IDHex128 TokenIDForm = "hex128"
 )
 
 // Kind returns the token kind of that type, or an error that completes

@@ -114,7 +114,7 @@ func IssueAs(k Keys, rules target.JWT, kind target.TokenKind, o IssueOptions) (I
 }
 
 // newID is a random token id in the given form.
-func newID(form target.IDForm) (string, error) {
+func newID(form target.TokenIDForm) (string, error) {
 	switch form {
 	case target.IDHex128:
 		b := make([]byte, 16)

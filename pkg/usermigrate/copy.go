@@ -7,36 +7,59 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
 	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
-// The columns each row of the copy carries. The columns whose value is the
-// same on every row (sharedColumns) travel apart: bound once per statement
-// on SQLite, as load defaults in a bulk load on PostgreSQL (COPY then
-// leaves them out), appended to each COPY row otherwise.
+// The columns each row of the copy carries (the user table's come from
+// the target: userColumns). The columns whose value is the same on every
+// row (sharedColumns) travel apart: bound once per statement on SQLite, as
+// load defaults in a bulk load on PostgreSQL (COPY then leaves them out),
+// appended to each COPY row otherwise.
 var (
-	authColumns   = []string{"id", "email", "username", "password_hash", "status", "created_at", "verified_at"}
 	mapColumns    = []string{"legacy_id", "user_id", "temp_password", "hash_scheme"}
 	rejectColumns = []string{"legacy_id", "code", "field", "run_id"}
 )
 
-// sharedColumns are the values of auth_users' and dhmig_user_map's columns
-// that every row of this run gets, as driver values.
+// userColumns are the user-table columns each migrated row carries: id,
+// email, username, password_hash, status, created_at, the verification
+// time, and the target's verified flag when it has one.
+func userColumns(p *target.Profile) []string {
+	cols := []string{"id", "email", "username", "password_hash", "status", "created_at", p.Columns.VerifiedAt}
+	if p.Columns.VerifiedFlag != "" {
+		cols = append(cols, p.Columns.VerifiedFlag)
+	}
+	return cols
+}
+
+// sharedColumns are the values of the user table's and dhmig_user_map's
+// columns that every row of this run gets, as driver values: the default
+// role list, the target's fixed values, updated_at.
 func (r *runner) sharedColumns(table string) []database.Shared {
-	now := r.d.BulkTimestamp(r.o.Now)
+	p := r.o.Target
 	switch table {
-	case "auth_users":
-		return []database.Shared{{Column: "roles", Value: once(r.d.Roles([]string{"user"}))},
-			{Column: "is_locked", Value: once(r.d.Bool(false))}, {Column: "failed_login_attempts", Value: int64(0)},
-			{Column: "updated_at", Value: now}}
+	case p.Users:
+		shared := []database.Shared{{Column: "roles", Value: once(r.d.RolesValue([]string{target.DefaultRole}, p.Roles.JSON))}}
+		for _, f := range p.Fixed {
+			shared = append(shared, database.Shared{Column: f.Column, Value: fixedValue(r.d, f)})
+		}
+		return append(shared, database.Shared{Column: "updated_at", Value: r.d.AppTimestamp(r.o.Now, p.MicrosAlways)})
 	case "dhmig_user_map":
-		return []database.Shared{{Column: "migrated_at", Value: now}, {Column: "run_id", Value: r.o.RunID}}
+		return []database.Shared{{Column: "migrated_at", Value: r.d.BulkTimestamp(r.o.Now)}, {Column: "run_id", Value: r.o.RunID}}
 	}
 	return nil
+}
+
+// fixedValue encodes a target's fixed value for the dialect.
+func fixedValue(d database.Dialect, f target.Fixed) any {
+	switch f.Kind {
+	case target.FixedBool:
+		return once(d.Bool(f.Bool))
+	case target.FixedJSON:
+		return f.JSON
+	}
+	return f.Int
 }
 
 // writer holds the inserters of one copy.
@@ -48,14 +71,15 @@ func (r *runner) newWriter(rejectsTable string, rejectCols []string) (*writer, e
 	ctx, d, tx := r.ctx, r.d, r.tx
 	w := &writer{}
 	var err error
-	authShared, mapShared := r.sharedColumns("auth_users"), r.sharedColumns("dhmig_user_map")
+	users := r.o.Target.Users
+	authShared, mapShared := r.sharedColumns(users), r.sharedColumns("dhmig_user_map")
 	if r.defaulted.auth {
 		authShared = nil
 	}
 	if r.defaulted.umap {
 		mapShared = nil
 	}
-	if w.auth, err = d.NewInserter(ctx, tx, r.o.Conn, "auth_users", authColumns, authShared); err != nil {
+	if w.auth, err = d.NewInserter(ctx, tx, r.o.Conn, users, userColumns(r.o.Target), authShared); err != nil {
 		return nil, err
 	}
 	if w.umap, err = d.NewInserter(ctx, tx, r.o.Conn, "dhmig_user_map", mapColumns, mapShared); err != nil {
@@ -90,9 +114,9 @@ func (w *writer) prepare(b *batch) {
 }
 
 // write stores a batch's rows.
-func (w *writer) write(ctx context.Context, b *batch) error {
+func (w *writer) write(ctx context.Context, b *batch, users string) error {
 	if err := insert(ctx, w.auth, b.auth, b.authData, b.authReady); err != nil {
-		return fmt.Errorf("insert into auth_users: %w", err)
+		return fmt.Errorf("insert into %s: %w", users, err)
 	}
 	if err := insert(ctx, w.umap, b.umap, b.mapData, b.mapReady); err != nil {
 		return fmt.Errorf("insert into dhmig_user_map: %w", err)
@@ -112,18 +136,24 @@ func insert(ctx context.Context, in database.Inserter, rows [][]any, data []byte
 }
 
 // rowMaker turns a mapped row and its decision into the values of its
-// auth_users and dhmig_user_map rows (authColumns, mapColumns). Values that
+// user-table and dhmig_user_map rows (userColumns, mapColumns). Values that
 // are the same for every row are converted once.
 type rowMaker struct {
 	d                   database.Dialect
 	o                   *Options
+	p                   *target.Profile
 	temps               *password.TempSource
 	tempFlag, copiedVal any
-	tempScheme          string
+	// verified and unverified are the verified flag's values, for a
+	// target that has one.
+	verified, unverified any
+	tempScheme           string
+	width                int
 }
 
 func newRowMaker(d database.Dialect, o *Options, temps *password.TempSource) *rowMaker {
-	k := &rowMaker{d: d, o: o, temps: temps, tempFlag: once(d.Bool(true)), copiedVal: once(d.Bool(false)), tempScheme: "bcrypt_temp"}
+	k := &rowMaker{d: d, o: o, p: o.Target, temps: temps, tempFlag: once(d.Bool(true)), copiedVal: once(d.Bool(false)),
+		verified: once(d.Bool(true)), unverified: once(d.Bool(false)), tempScheme: "bcrypt_temp", width: len(userColumns(o.Target))}
 	if o.DryRun || o.TempPasswords == password.TempSealed {
 		k.tempScheme = "bcrypt_sealed"
 	}
@@ -141,7 +171,7 @@ func once(v any) any {
 	return v
 }
 
-// add appends the row's auth_users and dhmig_user_map values to b.
+// add appends the row's user-table and dhmig_user_map values to b.
 func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error {
 	hash, scheme, temp := m.hash, string(password.SchemeBcrypt), k.copiedVal
 	switch s {
@@ -154,18 +184,20 @@ func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error
 	case stKeep:
 		scheme = string(m.scheme)
 	}
-	st, verified := target.StatusPendingVerification, any(nil)
-	created := k.d.BulkTimestamp(m.createdAt)
+	st, verified, flag := k.p.Status.Pending, any(nil), k.unverified
+	created := k.d.AppTimestamp(m.createdAt, k.p.MicrosAlways)
 	if m.active {
-		st, verified = target.StatusActive, created
+		st, verified, flag = k.p.Status.Active, created, k.verified
 	}
-	userID, err := uuid.NewV7()
+	id, err := newUserID(k.d, k.p.IDs)
 	if err != nil {
-		return fmt.Errorf("user id: %w", err)
+		return err
 	}
-	id := userID.String()
-	a := values(&b.authVals, len(authColumns))
+	a := values(&b.authVals, k.width)
 	a[0], a[1], a[2], a[3], a[4], a[5], a[6] = id, m.email, m.username, hash, st, created, verified
+	if k.width > 7 {
+		a[7] = flag // the verified flag: true exactly when the user is active
+	}
 	u := values(&b.mapVals, len(mapColumns))
 	u[0], u[1], u[2], u[3] = m.id, id, temp, scheme
 	b.auth = append(b.auth, a)
@@ -191,7 +223,7 @@ func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, err
 		pk    bool
 	}
 	var tables []suspend
-	if loading > 0 && r.target.authRows*4 < loading {
+	if loading > 0 && r.target.authRows*4 < loading && !r.target.usersAdopted {
 		// Its primary key too: the ids are UUIDv7, in creation order, so
 		// each would land at the end of the index, but keeping the index
 		// up row by row still costs more than one (parallel) build at the
@@ -199,7 +231,7 @@ func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, err
 		// (dhmig_user_map's, auth_refresh_tokens') are added back,
 		// validated, after it.
 		// SQLite keeps it in any case.
-		tables = append(tables, suspend{"auth_users", true})
+		tables = append(tables, suspend{r.o.Target.Users, true})
 		r.res.BulkLoad = true
 	}
 	if r.target.mapEmpty && loading > 0 {
@@ -224,7 +256,7 @@ func (r *runner) suspendIndexes(loading int64) (func(context.Context) error, err
 		}
 		restores = append(restores, restore)
 		switch t.table {
-		case "auth_users":
+		case r.o.Target.Users:
 			r.defaulted.auth = true
 		case "dhmig_user_map":
 			r.defaulted.umap = true
@@ -314,7 +346,7 @@ func (r *runner) copy(cur database.Cursor, concurrent, write bool) error {
 	}
 	store := func(b *batch) error {
 		if write {
-			return w.write(ctx, b)
+			return w.write(ctx, b, o.Target.Users)
 		}
 		return nil
 	}

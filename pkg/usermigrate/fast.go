@@ -188,7 +188,7 @@ func (r *runner) onePass(sib database.Cursor) error {
 		w.prepare(b)
 		return nil
 	}
-	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, concurrent, r.keepFilter(), work, func(b *batch) error { return w.write(ctx, b) },
+	err = pipeline(ctx, cur, o.SourceTable, o.BatchSize, concurrent, r.keepFilter(), work, func(b *batch) error { return w.write(ctx, b, o.Target.Users) },
 		func(n int64) error {
 			r.progress("copy", n, total)
 			return ctx.Err()

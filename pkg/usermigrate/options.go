@@ -10,6 +10,7 @@ import (
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // ConflictPolicy decides what happens to rows whose canonical email or
@@ -173,6 +174,10 @@ type Options struct {
 	// BatchSize is how many rows are fetched and written at a time
 	// (default 2000: three batches are in flight at a time).
 	BatchSize int
+
+	// Target is the auth tables written and how their values are spelled
+	// (nil: the guide's).
+	Target *target.Profile
 }
 
 // DefaultBcryptCost is the guide's cost, the one the app rehashes below.
@@ -235,6 +240,9 @@ func (o *Options) normalize() error {
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 2000
+	}
+	if o.Target == nil {
+		o.Target = target.Guide
 	}
 	return nil
 }

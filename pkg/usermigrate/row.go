@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -46,6 +45,7 @@ type mapped struct {
 // each by the rule book's definition (pkg/target).
 func mapRow(r *legacyRow, o *Options) mapped {
 	m := mapped{id: r.ID.String}
+	rules := o.Target.Rules
 	if !r.ID.Valid {
 		m.problem = CodeMissingID
 		return m
@@ -61,15 +61,15 @@ func mapRow(r *legacyRow, o *Options) mapped {
 	switch {
 	case email == "":
 		m.problem = CodeMissingEmail
-	case len(email) > target.MaxEmailLen:
+	case len(email) > rules.MaxEmailLen:
 		m.problem = CodeTooLongEmail
-	case !target.ValidEmail(email):
+	case !rules.ValidEmail(email):
 		m.problem = CodeInvalidEmail
 	case m.username == "":
 		m.problem = CodeMissingUsername
-	case !target.ValidUsername(m.username):
+	case !rules.ValidUsername(m.username):
 		m.problem = CodeInvalidUsername
-		if utf8.ValidString(m.username) && utf8.RuneCountInString(m.username) > target.MaxUsernameLen {
+		if rules.UsernameTooLong(m.username) {
 			m.problem = CodeTooLongUsername
 		}
 	}

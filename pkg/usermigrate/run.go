@@ -97,7 +97,7 @@ func (r *runner) progress(phase string, done, total int64) {
 
 func (r *runner) run() error {
 	ctx, o, res := r.ctx, r.o, r.res
-	if err := checkSchema(ctx, r.d, r.tx); err != nil {
+	if err := checkSchema(ctx, r.d, r.tx, o.Target); err != nil {
 		return err
 	}
 	if err := checkSource(ctx, r.src.d, r.src.q, o); err != nil {
@@ -107,7 +107,10 @@ func (r *runner) run() error {
 	if err != nil {
 		return fmt.Errorf("read the ids of %s: %w", o.SourceTable, err)
 	}
-	if r.target, err = readTarget(ctx, r.tx); err != nil {
+	if r.target, err = readTarget(ctx, r.tx, o.Target.Users); err != nil {
+		return err
+	}
+	if r.target.usersAdopted, err = tableAdopted(ctx, r.d, r.tx, o.Target.Users); err != nil {
 		return err
 	}
 	if r.src.apart {

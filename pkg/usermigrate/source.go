@@ -11,9 +11,10 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
-// checkSchema fails with ErrNoSchema unless dhmig's tables exist.
-func checkSchema(ctx context.Context, d database.Dialect, q sqlx.QueryerContext) error {
-	for _, t := range []string{"auth_users", "dhmig_user_map", "dhmig_rejects"} {
+// checkSchema fails with ErrNoSchema unless the target's user table and
+// dhmig's tables exist.
+func checkSchema(ctx context.Context, d database.Dialect, q sqlx.QueryerContext, p *target.Profile) error {
+	for _, t := range []string{p.Users, "dhmig_user_map", "dhmig_rejects"} {
 		ok, err := database.TableExists(ctx, d, q, t)
 		if err != nil {
 			return fmt.Errorf("check table %s: %w", t, err)
@@ -105,20 +106,23 @@ type targetState struct {
 	// conflicts the canonical comparison would (see fast.go).
 	canonical bool
 	mapEmpty  bool
+	// usersAdopted: the user table is the application's, adopted by schema
+	// up; the copy leaves its indexes and defaults alone.
+	usersAdopted bool
 }
 
-// readTarget streams auth_users once, holding nothing per row.
-func readTarget(ctx context.Context, q sqlx.QueryerContext) (targetState, error) {
+// readTarget streams the user table once, holding nothing per row.
+func readTarget(ctx context.Context, q sqlx.QueryerContext, users string) (targetState, error) {
 	t := targetState{canonical: true}
-	rows, err := q.QueryxContext(ctx, `SELECT email, username FROM auth_users`)
+	rows, err := q.QueryxContext(ctx, `SELECT email, username FROM `+users)
 	if err != nil {
-		return t, fmt.Errorf("read auth_users: %w", err)
+		return t, fmt.Errorf("read %s: %w", users, err)
 	}
 	defer rows.Close()
 	var e, u string
 	for rows.Next() {
 		if err := rows.Scan(&e, &u); err != nil {
-			return t, fmt.Errorf("read auth_users: %w", err)
+			return t, fmt.Errorf("read %s: %w", users, err)
 		}
 		t.authRows++
 		if t.canonical && (target.CanonEmail(e) != e || target.CanonUsername(u) != u) {
@@ -126,7 +130,7 @@ func readTarget(ctx context.Context, q sqlx.QueryerContext) (targetState, error)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return t, fmt.Errorf("read auth_users: %w", err)
+		return t, fmt.Errorf("read %s: %w", users, err)
 	}
 	var any int
 	if err := q.QueryRowxContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM dhmig_user_map LIMIT 1) t`).Scan(&any); err != nil {

@@ -65,16 +65,17 @@ func (r *runner) stageAuthKeys(ctx context.Context) error {
 	defer ins.Close()
 	// The auth rows are read in batches by a cursor, so that the inserts
 	// can run between them on either engine.
-	cur, err := r.d.OpenCursor(ctx, r.tx, `SELECT email, username FROM auth_users`)
+	users := r.o.Target.Users
+	cur, err := r.d.OpenCursor(ctx, r.tx, `SELECT email, username FROM `+users)
 	if err != nil {
-		return fmt.Errorf("read auth_users: %w", err)
+		return fmt.Errorf("read %s: %w", users, err)
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
 	batch := make([][]any, 0, r.o.BatchSize)
 	err = cur.Each(ctx, r.o.BatchSize, func(rows *sqlx.Rows) error {
 		var e, u string
 		if err := rows.Scan(&e, &u); err != nil {
-			return fmt.Errorf("read auth_users: %w", err)
+			return fmt.Errorf("read %s: %w", users, err)
 		}
 		batch = append(batch, []any{target.CanonEmail(e), target.CanonUsername(u)})
 		return nil
@@ -84,7 +85,7 @@ func (r *runner) stageAuthKeys(ctx context.Context) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("stage auth_users keys: %w", err)
+		return fmt.Errorf("stage %s keys: %w", users, err)
 	}
 	for _, col := range []string{"email", "username"} {
 		if _, err := r.tx.ExecContext(ctx, `CREATE INDEX `+stageAuth+`_`+col+` ON `+stageAuth+` (`+col+`)`); err != nil {

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
+)
+
+// TestDhafnckMigrateE2E: migrate, the one-transaction path, with the
+// dhafnck target; doctor names the target it finds; the commands that
+// read only the guide's auth_users refuse the target with a usage error.
+func TestDhafnckMigrateE2E(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, tg database.Target) {
+		generateLegacy(t, tg, "--rows", "80", "--dirty-share", "0.1")
+		dir := t.TempDir()
+		env := []string{"DATABASE_URL=" + dbtest.URL(tg), "BACKUP_LOCATION=" + dir + "/backups"}
+		dh := append([]string{"--target", "dhafnck"}, policies...)
+
+		r := runDhmig(t, dir, env, append([]string{"migrate", "--execute", "--skip-backup-check"}, dh...)...)
+		mustCode(t, r, 0)
+		db := dbtest.Open(t, tg)
+		var mapped, users int
+		if err := db.Get(&mapped, `SELECT COUNT(*) FROM dhmig_user_map`); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Get(&users, `SELECT COUNT(*) FROM users`); err != nil || users != mapped || users == 0 {
+			t.Fatalf("users %d, mapped %d (%v)\n%s", users, mapped, err, r)
+		}
+		if ok, err := database.TableExists(t.Context(), db.Dialect, db, "auth_users"); err != nil || ok {
+			t.Errorf("the dhafnck target created auth_users (%v)", err)
+		}
+		mustCode(t, runDhmig(t, dir, env, "verify", "--target", "dhafnck"), 0)
+
+		r = runDhmig(t, dir, env, "doctor", "--target", "dhafnck")
+		if !strings.Contains(r.Stdout, "--target dhafnck; found dhafnck (users)") {
+			t.Errorf("doctor does not report the dhafnck target:\n%s", r)
+		}
+		r = runDhmig(t, dir, env, "doctor")
+		if !strings.Contains(r.Stdout, "--target guide, but the database holds dhafnck (users)") {
+			t.Errorf("doctor does not warn about the other target:\n%s", r)
+		}
+		r = runDhmig(t, dir, env, "schema", "status")
+		mustCode(t, r, 2)
+		if !strings.Contains(r.Stderr, "another target's schema") {
+			t.Errorf("schema status with the guide target on a dhafnck schema:\n%s", r)
+		}
+		for _, args := range [][]string{
+			{"login-check", "--target", "dhafnck", "--email", "user0000001@example.com"},
+			{"notify", "--target", "dhafnck"},
+		} {
+			r := runDhmig(t, dir, env, args...)
+			mustCode(t, r, 2)
+			if !strings.Contains(r.Stderr, "--target dhafnck is not supported") {
+				t.Errorf("%s: %s", args[0], r)
+			}
+		}
+	})
+}

@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS email_tokens;
+DROP TABLE IF EXISTS user_sessions;
+DROP TABLE IF EXISTS users;

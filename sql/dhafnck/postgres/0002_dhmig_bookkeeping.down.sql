@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS dhmig_runs;
+DROP TABLE IF EXISTS dhmig_rejects;
+DROP TABLE IF EXISTS dhmig_user_map;
