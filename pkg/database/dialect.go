@@ -78,13 +78,9 @@ type Dialect interface {
 	// Bool encodes a boolean (0/1 on SQLite).
 	Bool(b bool) any
 
-	// Lock takes the single-writer lock, waiting up to timeout; it returns
-	// ErrLockHeld when the wait runs out. The release function is safe to
-	// call more than once.
-	Lock(ctx context.Context, db *sqlx.DB, timeout time.Duration) (release func(), err error)
-	// IsLockError reports whether err means another writer held the lock
-	// (SQLite's SQLITE_BUSY once the busy timeout ran out).
-	IsLockError(err error) bool
+	// writeLocker is the single-writer lock (write.go): only engines of
+	// this package can take part in a write session.
+	writeLocker
 
 	// BeginSnapshot begins a read-only transaction on db, opened with
 	// OpenOptions.ReadOnly, whose statements all read one snapshot
