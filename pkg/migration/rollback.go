@@ -40,13 +40,11 @@ func Restore(ctx context.Context, db *database.DB, plan backup.Plan, ro backup.R
 		}
 		o.Safety = &s
 	}
-	ro.Ref = plan.Backup.ID // the backup shown is the backup restored
 	err = database.WithWriteLock(ctx, db, o.Write, func() error {
 		if err := res.safety(ctx, db, o); err != nil {
 			return err
 		}
-		_, err := backup.Restore(ctx, db, ro)
-		return err
+		return backup.Restore(ctx, db, plan, ro)
 	})
 	if err != nil && res.SafetyBackup != "" {
 		return res, fmt.Errorf("%w (the state before is in safety backup %s)", err, res.SafetyBackup)
