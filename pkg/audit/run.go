@@ -15,26 +15,13 @@ import (
 // Table is where runs are recorded.
 const Table = "dhmig_runs"
 
-// Outcomes of a run.
-const (
-	OutcomeOK          = "ok"
-	OutcomeDryRun      = "dry-run"
-	OutcomeFailed      = "failed"
-	OutcomeRejected    = "rejected"
-	OutcomeVerifyFail  = "verify-failed"
-	OutcomeInterrupted = "interrupted"
-	// OutcomePartial: notify sent some messages and not others (refused
-	// or deferred recipients); the details say how many of each.
-	OutcomePartial = "partial"
-)
-
 // Run is one writing command's audit record.
 type Run struct {
 	ID           string            `json:"id" db:"id"`
 	Command      string            `json:"command" db:"command"`
 	StartedAt    time.Time         `json:"started_at" db:"started_at"`
 	FinishedAt   *time.Time        `json:"finished_at,omitempty" db:"finished_at"`
-	Outcome      string            `json:"outcome" db:"outcome"`
+	Outcome      Outcome           `json:"outcome" db:"outcome"`
 	DryRun       bool              `json:"dry_run" db:"dry_run"`
 	RowsRead     int64             `json:"rows_read" db:"rows_read"`
 	RowsMigrated int64             `json:"rows_migrated" db:"rows_migrated"`

@@ -161,15 +161,15 @@ func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermi
 func writeMigrate(f *Factory, out migrateOutput) error {
 	w := f.IO.Out
 	switch out.Outcome {
-	case migration.OutcomeCommitted:
+	case audit.OutcomeCommitted:
 		fmt.Fprintf(w, "COMMITTED: %d users migrated; every verify check passed inside the transaction.\n", out.Users.Migrated)
-	case migration.OutcomeDryRun:
+	case audit.OutcomeDryRun:
 		fmt.Fprintln(w, "DRY RUN: nothing was written — every step ran in one transaction that was rolled back. Use --execute to write.")
-	case migration.OutcomeRejected:
+	case audit.OutcomeRejected:
 		fmt.Fprintln(w, "REJECTED: nothing was written — rows were rejected under a fail policy (see the rejects report).")
-	case migration.OutcomeVerifyFail:
+	case audit.OutcomeVerifyFail:
 		fmt.Fprintln(w, "ROLLED BACK: verify failed inside the transaction; nothing was committed.")
-	case migration.OutcomeGateFailed:
+	case audit.OutcomeGateFailed:
 		fmt.Fprintln(w, "REFUSED: no usable backup; nothing was done.")
 	default:
 		fmt.Fprintln(w, "ROLLED BACK: the migration stopped; nothing was committed.")

@@ -198,7 +198,7 @@ func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, op
 func writeMigrateUsers(f *Factory, out migrateUsersOutput) error {
 	w := f.IO.Out
 	switch {
-	case out.Outcome == usermigrate.OutcomeRejected:
+	case out.Outcome == audit.OutcomeRejected:
 		fmt.Fprintln(w, "REJECTED: nothing was written — rows were rejected under a fail policy (see the rejects report).")
 	case out.DryRun:
 		fmt.Fprintln(w, "DRY RUN: nothing was written — every step ran in a transaction that was rolled back. Use --execute to write.")

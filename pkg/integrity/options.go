@@ -49,11 +49,12 @@ type Options struct {
 	Source Source
 	// KnownStatuses and KnownRoles override the application's values.
 	KnownStatuses, KnownRoles []string
-	// PassBegun, when set, runs once the read pass has begun (on
+
+	// passBegun, when set, runs once the read pass has begun (on
 	// PostgreSQL every reader then holds the pass's snapshot) and before
-	// any check reads, with the number of readers: a seam for tests that
-	// write in between.
-	PassBegun func(readers int)
+	// any check reads, with the number of readers: tests write in between
+	// (export_test.go).
+	passBegun func(readers int)
 }
 
 func (o Options) normalize() (Options, error) {

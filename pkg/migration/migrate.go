@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
 	"github.com/dhafnckmcp/dhmig/pkg/schema"
@@ -29,26 +30,17 @@ type Options struct {
 	Source *database.DB
 	// GC is the garbage collector tuning for the copy.
 	GC GCTuning
-	// AfterCopy, when set, runs inside the transaction between the copy and
-	// verify: a seam for tests that plant a defect.
-	AfterCopy func(ctx context.Context, ex database.Executor) error
-}
 
-// Outcomes of a migrate run.
-const (
-	OutcomeCommitted  = "committed"
-	OutcomeDryRun     = "dry-run"
-	OutcomeGateFailed = "backup-gate-failed"
-	OutcomeRejected   = "rejected"
-	OutcomeVerifyFail = "verify-failed"
-	OutcomeRolledBack = "rolled-back"
-)
+	// afterCopy, when set, runs inside the transaction between the copy
+	// and verify: tests plant a defect there (export_test.go).
+	afterCopy func(ctx context.Context, ex database.Executor) error
+}
 
 // Result is what a migrate run did, in the order it did it.
 type Result struct {
 	DryRun    bool                `json:"dry_run"`
 	Committed bool                `json:"committed"`
-	Outcome   string              `json:"outcome"`
+	Outcome   audit.Outcome       `json:"outcome"`
 	Gate      Gate                `json:"backup_gate"`
 	Schema    []schema.Step       `json:"schema_applied"`
 	Users     *usermigrate.Result `json:"users,omitempty"`
@@ -87,8 +79,8 @@ func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error
 		if rerr := w.Rollback(); rerr != nil && !errors.Is(rerr, context.Canceled) && err == nil {
 			err = fmt.Errorf("roll back: %w", rerr)
 		}
-		if begun && (res.Outcome == "" || res.Outcome == OutcomeCommitted) {
-			res.Outcome = OutcomeRolledBack
+		if begun && (res.Outcome == "" || res.Outcome == audit.OutcomeCommitted) {
+			res.Outcome = audit.OutcomeRolledBack
 		}
 	}()
 
@@ -108,7 +100,7 @@ func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error
 	res.Gate = gate
 	switch {
 	case gerr != nil && o.Execute:
-		res.Outcome = OutcomeGateFailed
+		res.Outcome = audit.OutcomeGateFailed
 		return res, fmt.Errorf("backup gate: %w", gerr)
 	case gerr != nil && gate.Status == "":
 		return res, fmt.Errorf("backup gate: %w", gerr)
@@ -133,14 +125,14 @@ func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error
 	res.Users = &users
 	if err != nil {
 		if errors.Is(err, usermigrate.ErrRejected) {
-			res.Outcome = OutcomeRejected
+			res.Outcome = audit.OutcomeRejected
 		}
 		return res, err
 	}
 	log.Info("users copied", "migrated", users.Migrated, "rejected", users.Rejected, "temp_passwords", users.TempPasswords)
 
-	if o.AfterCopy != nil {
-		if err := o.AfterCopy(ctx, tx); err != nil {
+	if o.afterCopy != nil {
+		if err := o.afterCopy(ctx, tx); err != nil {
 			return res, err
 		}
 	}
@@ -151,14 +143,14 @@ func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error
 	}
 	res.Verify = &rep
 	if rep.Failed() {
-		res.Outcome = OutcomeVerifyFail
+		res.Outcome = audit.OutcomeVerifyFail
 		return res, fmt.Errorf("%w: %s failed inside the migration transaction; nothing was committed",
 			integrity.ErrVerifyFailed, strings.Join(rep.FailedIDs(), ", "))
 	}
 	log.Info("verify passed", "checks", len(rep.Checks))
 
 	if !o.Execute {
-		res.Outcome = OutcomeDryRun
+		res.Outcome = audit.OutcomeDryRun
 		return res, nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -168,6 +160,6 @@ func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error
 		return res, err
 	}
 	committed = true
-	res.Committed, res.Outcome = true, OutcomeCommitted
+	res.Committed, res.Outcome = true, audit.OutcomeCommitted
 	return res, nil
 }

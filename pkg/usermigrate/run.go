@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
 )
@@ -62,7 +63,7 @@ func Run(ctx context.Context, w *database.WriteSession, opts Options) (Result, e
 		err = ferr
 	}
 	if errors.Is(err, context.Canceled) {
-		res.Outcome = OutcomeCancelled
+		res.Outcome = audit.OutcomeCancelled
 	}
 	return res, err
 }
@@ -167,7 +168,7 @@ func (r *runner) careful() error {
 	phase = time.Now()
 	defer func() { o.Logger.Debug("copy done", "seconds", time.Since(phase).Seconds()) }()
 	if r.fatal > 0 {
-		res.Outcome = OutcomeRejected
+		res.Outcome = audit.OutcomeRejected
 		if err := r.copy(cur, concurrent, false); err != nil {
 			return err
 		}
@@ -187,9 +188,9 @@ func (r *runner) rejectedError() error {
 }
 
 func (r *runner) setOutcome() {
-	r.res.Outcome = OutcomeMigrated
+	r.res.Outcome = audit.OutcomeMigrated
 	if r.res.Migrated == 0 {
-		r.res.Outcome = OutcomeNothing
+		r.res.Outcome = audit.OutcomeNothing
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
@@ -64,7 +65,7 @@ func TestRunDefaultPoliciesRejectAndWriteNothing(t *testing.T) {
 		if !errors.Is(err, ErrRejected) {
 			t.Fatalf("err = %v, want ErrRejected", err)
 		}
-		if res.Outcome != OutcomeRejected {
+		if res.Outcome != audit.OutcomeRejected {
 			t.Errorf("outcome = %q", res.Outcome)
 		}
 		for _, table := range []string{"auth_users", "dhmig_user_map", "dhmig_rejects"} {
