@@ -36,7 +36,7 @@ type Run struct {
 // Record writes a run. It returns false without error when the audit table
 // does not exist (before `schema up`, after `schema down`, or after a dry
 // run rolled the schema back): the migration log then holds the record.
-func Record(ctx context.Context, ex database.Executor, d database.Dialect, r Run) (bool, error) {
+func Record(ctx context.Context, ex database.Executor, d database.Core, r Run) (bool, error) {
 	ok, err := database.TableExists(ctx, d, ex, Table)
 	if err != nil || !ok {
 		return false, err
@@ -63,7 +63,7 @@ func Record(ctx context.Context, ex database.Executor, d database.Dialect, r Run
 
 // List returns the newest runs first, at most limit (0 = all). No audit
 // table means no runs.
-func List(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, limit int) ([]Run, error) {
+func List(ctx context.Context, q sqlx.QueryerContext, d database.Core, limit int) ([]Run, error) {
 	ok, err := database.TableExists(ctx, d, q, Table)
 	if err != nil || !ok {
 		return []Run{}, err
