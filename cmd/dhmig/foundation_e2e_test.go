@@ -86,21 +86,13 @@ func TestSchemaUpExitsFourWhileLockHeld(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		ctx := context.Background()
 		db := dbtest.Open(t, tg)
-		if db.Dialect.Kind() == database.Postgres {
-			release, err := db.Dialect.Lock(ctx, db.DB, time.Second)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer release()
-		} else {
-			tx, err := db.BeginTxx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := tx.Exec(`CREATE TABLE holder (x INT)`); err != nil {
-				t.Fatal(err)
-			}
-			defer tx.Rollback()
+		w, err := database.BeginWrite(ctx, db, database.WriteOptions{LockTimeout: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		if _, err := w.Tx().Exec(`CREATE TABLE holder (x INT)`); err != nil {
+			t.Fatal(err)
 		}
 		r := runDhmig(t, t.TempDir(), []string{"DATABASE_URL=" + dbtest.URL(tg)}, "schema", "up", "--lock-timeout", "500ms")
 		mustCode(t, r, 4)

@@ -15,26 +15,13 @@ import (
 // Table is where runs are recorded.
 const Table = "dhmig_runs"
 
-// Outcomes of a run.
-const (
-	OutcomeOK          = "ok"
-	OutcomeDryRun      = "dry-run"
-	OutcomeFailed      = "failed"
-	OutcomeRejected    = "rejected"
-	OutcomeVerifyFail  = "verify-failed"
-	OutcomeInterrupted = "interrupted"
-	// OutcomePartial: notify sent some messages and not others (refused
-	// or deferred recipients); the details say how many of each.
-	OutcomePartial = "partial"
-)
-
 // Run is one writing command's audit record.
 type Run struct {
 	ID           string            `json:"id" db:"id"`
 	Command      string            `json:"command" db:"command"`
 	StartedAt    time.Time         `json:"started_at" db:"started_at"`
 	FinishedAt   *time.Time        `json:"finished_at,omitempty" db:"finished_at"`
-	Outcome      string            `json:"outcome" db:"outcome"`
+	Outcome      Outcome           `json:"outcome" db:"outcome"`
 	DryRun       bool              `json:"dry_run" db:"dry_run"`
 	RowsRead     int64             `json:"rows_read" db:"rows_read"`
 	RowsMigrated int64             `json:"rows_migrated" db:"rows_migrated"`
@@ -49,7 +36,7 @@ type Run struct {
 // Record writes a run. It returns false without error when the audit table
 // does not exist (before `schema up`, after `schema down`, or after a dry
 // run rolled the schema back): the migration log then holds the record.
-func Record(ctx context.Context, ex database.Executor, d database.Dialect, r Run) (bool, error) {
+func Record(ctx context.Context, ex database.Executor, d database.Core, r Run) (bool, error) {
 	ok, err := database.TableExists(ctx, d, ex, Table)
 	if err != nil || !ok {
 		return false, err
@@ -76,7 +63,7 @@ func Record(ctx context.Context, ex database.Executor, d database.Dialect, r Run
 
 // List returns the newest runs first, at most limit (0 = all). No audit
 // table means no runs.
-func List(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, limit int) ([]Run, error) {
+func List(ctx context.Context, q sqlx.QueryerContext, d database.Core, limit int) ([]Run, error) {
 	ok, err := database.TableExists(ctx, d, q, Table)
 	if err != nil || !ok {
 		return []Run{}, err

@@ -76,7 +76,7 @@ func TestPostgresRestoreAllOrNothing(t *testing.T) {
 
 			tc.tamper(t, dbFilePath(t, dir, m))
 			rewriteManifest(t, dir, m)
-			_, err := Restore(ctx, db, RestoreOptions{Dir: dir, Ref: m.ID})
+			_, err := planAndRestore(ctx, db, RestoreOptions{Dir: dir, Ref: m.ID})
 			if err == nil || !strings.Contains(err.Error(), "nothing was changed") {
 				t.Fatalf("restore of a broken archive: want a failure saying nothing was changed, got %v", err)
 			}

@@ -39,7 +39,7 @@ func TestEmptyPostgresBackup(t *testing.T) {
 	}
 
 	seed(t, db, 3)
-	if _, err := Restore(ctx, db, RestoreOptions{Dir: dir, Ref: m.ID}); err != nil {
+	if _, err := planAndRestore(ctx, db, RestoreOptions{Dir: dir, Ref: m.ID}); err != nil {
 		t.Fatalf("restore of the empty backup: %v", err)
 	}
 	tables, err := db.Dialect.Tables(ctx, db)

@@ -83,7 +83,7 @@ func TestModesAndConfigRestore(t *testing.T) {
 	if err := os.Remove(env); err != nil {
 		t.Fatal(err)
 	}
-	p, err := Restore(ctx, db, RestoreOptions{Dir: dir, Ref: m.ID, Config: true})
+	p, err := planAndRestore(ctx, db, RestoreOptions{Dir: dir, Ref: m.ID, Config: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,7 +86,7 @@ func TestPostgresPasswordNeverWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustExec(t, db, `DROP TABLE notes`)
-	p, err := Restore(ctx, db, RestoreOptions{Dir: dir, Ref: m.ID, Log: &log})
+	p, err := planAndRestore(ctx, db, RestoreOptions{Dir: dir, Ref: m.ID, Log: &log})
 	if err != nil {
 		t.Fatalf("restore as a password role: %v", err)
 	}

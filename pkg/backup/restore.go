@@ -18,7 +18,7 @@ type RestoreOptions struct {
 	// Dir is the backup directory.
 	Dir string
 	// Ref is a backup id, or "latest" (the newest non-safety backup of
-	// this database).
+	// this database), for PlanRestore to find.
 	Ref string
 	// Config also restores the backup's config files and .env file to the
 	// places they were copied from.
@@ -106,23 +106,25 @@ func minus(a, b []string) []string {
 	return out
 }
 
-// Restore makes db's database hold exactly what the backup held, all or
-// nothing, after verifying the backup (an unusable one changes nothing).
-// SQLite: the file is swapped atomically; db's idle connections are closed
-// first, and the caller must have no query in flight on db. PostgreSQL:
-// every schema is dropped and the archive replayed in one transaction.
-// The caller holds the write lock.
-func Restore(ctx context.Context, db *database.DB, o RestoreOptions) (Plan, error) {
+// Restore makes db's database hold exactly what the backup of p held, all
+// or nothing. p is PlanRestore's for db: the backup was verified there and
+// is not read whole again; the copy checks each byte it restores against
+// the manifest's checksum as it goes, so a backup changed since then
+// changes nothing. SQLite: the file is swapped atomically; db's idle
+// connections are closed first, and the caller must have no query in
+// flight on db. PostgreSQL: every schema is dropped and the archive
+// replayed in one transaction. The caller holds the write lock.
+func Restore(ctx context.Context, db *database.DB, p Plan, o RestoreOptions) error {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
 	if o.LockTimeout <= 0 {
 		o.LockTimeout = 15 * time.Second
 	}
-	p, err := PlanRestore(ctx, db, o)
-	if err != nil {
-		return p, err
+	if p.Backup.ID == "" || !p.Verified.OK {
+		return fmt.Errorf("%w: restore needs a verified plan (PlanRestore)", ErrCorrupt)
 	}
+	var err error
 	root := filepath.Join(o.Dir, p.Backup.ID)
 	dbFile, _ := p.Backup.DatabaseFile()
 	src := filepath.Join(root, filepath.FromSlash(dbFile.Path))
@@ -130,12 +132,12 @@ func Restore(ctx context.Context, db *database.DB, o RestoreOptions) (Plan, erro
 	case database.SQLite:
 		err = restoreSQLite(ctx, db, src, dbFile)
 	case database.Postgres:
-		err = restorePostgres(ctx, db.Target, p.Backup, src, o)
+		err = restorePostgres(ctx, db.Target, p.Backup, src, dbFile, o)
 	default:
 		err = fmt.Errorf("cannot restore a %q backup", p.Backup.Database.Kind)
 	}
 	if err != nil {
-		return p, err
+		return err
 	}
 	if o.Config {
 		for _, f := range p.Backup.Files {
@@ -143,12 +145,12 @@ func Restore(ctx context.Context, db *database.DB, o RestoreOptions) (Plan, erro
 				continue
 			}
 			if err := restoreFile(filepath.Join(root, filepath.FromSlash(f.Path)), f); err != nil {
-				return p, fmt.Errorf("restore %s: %w", f.Source, err)
+				return fmt.Errorf("restore %s: %w", f.Source, err)
 			}
 			fmt.Fprintf(o.Log, "restored %s\n", f.Source)
 		}
 	}
-	return p, nil
+	return nil
 }
 
 // restoreFile puts a config file back where it came from, with its mode,
@@ -188,7 +190,7 @@ func atomicCopy(src, dest, want string, mode os.FileMode) (*atomicfile.Pending, 
 	}
 	sum, err := copyHashed(out, in)
 	if err == nil && sum != want {
-		err = fmt.Errorf("%w: %s changed while restoring (sha256 %s, manifest says %s)", ErrCorrupt, src, sum, want)
+		err = changedSince(src, sum, want)
 	}
 	if err == nil {
 		err = out.Flush()
@@ -198,4 +200,27 @@ func atomicCopy(src, dest, want string, mode os.FileMode) (*atomicfile.Pending, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// changedSince is the error for a backup file whose bytes are no longer
+// the ones verified.
+func changedSince(src, sum, want string) error {
+	return fmt.Errorf("%w: %s changed since it was verified (sha256 %s, manifest says %s)", ErrCorrupt, src, sum, want)
+}
+
+// checkSum reads src whole and checks its sha256.
+func checkSum(src, want string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	sum, err := copyHashed(io.Discard, in)
+	if err != nil {
+		return err
+	}
+	if sum != want {
+		return changedSince(src, sum, want)
+	}
+	return nil
 }

@@ -67,8 +67,11 @@ const committedMark = "dhmig-restore-committed"
 // ones), and COMMIT only once the whole stream arrived and its feeder
 // exited 0. psql stops at the first error. A stream cut for any reason
 // (the feeder or dhmig killed, a failure) ends without COMMIT, and the
-// server rolls the transaction back when psql disconnects.
-func restorePostgres(ctx context.Context, t database.Target, m Manifest, src string, o RestoreOptions) error {
+// server rolls the transaction back when psql disconnects. The archive's
+// bytes are checked against f's checksum: a plain file as it streams (a
+// mismatch cuts the stream), a custom archive, which pg_restore reads
+// itself, just before.
+func restorePostgres(ctx context.Context, t database.Target, m Manifest, src string, f File, o RestoreOptions) error {
 	psql, err := restoreTool(ctx, m, "psql")
 	if err != nil {
 		return err
@@ -78,6 +81,9 @@ func restorePostgres(ctx context.Context, t database.Target, m Manifest, src str
 	case FormatCustom:
 		pgr, err := restoreTool(ctx, m, "pg_restore")
 		if err != nil {
+			return err
+		}
+		if err := checkSum(src, f.SHA256); err != nil {
 			return err
 		}
 		produce = func(w io.Writer) error {
@@ -97,7 +103,10 @@ func restorePostgres(ctx context.Context, t database.Target, m Manifest, src str
 				return err
 			}
 			defer fh.Close()
-			_, err = io.Copy(w, fh)
+			sum, err := copyHashed(w, fh)
+			if err == nil && sum != f.SHA256 {
+				err = changedSince(src, sum, f.SHA256)
+			}
 			return err
 		}
 	default:

@@ -48,7 +48,7 @@ func TestRestoreRoundTrip(t *testing.T) {
 			mustExec(t, db, `DROP TABLE notes`)
 			mustExec(t, db, `CREATE TABLE extra (id INTEGER PRIMARY KEY)`)
 
-			p, err := Restore(ctx, db, RestoreOptions{Dir: dir, Ref: Latest})
+			p, err := planAndRestore(ctx, db, RestoreOptions{Dir: dir, Ref: Latest})
 			if err != nil {
 				t.Fatalf("%s: restore: %v", format, err)
 			}
@@ -88,7 +88,7 @@ func TestCorruptBackupRefused(t *testing.T) {
 		if !errors.Is(err, ErrCorrupt) || res.OK {
 			t.Fatalf("verify of a flipped byte: ok=%v err=%v", res.OK, err)
 		}
-		_, err = Restore(ctx, db, RestoreOptions{Dir: dir, Ref: m.ID})
+		_, err = planAndRestore(ctx, db, RestoreOptions{Dir: dir, Ref: m.ID})
 		if !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("restore of a corrupt backup: want ErrCorrupt, got %v", err)
 		}
@@ -106,7 +106,7 @@ func TestFindAndRestoreRefuseOtherDatabase(t *testing.T) {
 	if _, err := Find(dir, Latest, b.Target.Identity()); !errors.Is(err, ErrMissing) {
 		t.Fatalf("latest of another database: want ErrMissing, got %v", err)
 	}
-	if _, err := Restore(ctx, b, RestoreOptions{Dir: dir, Ref: m.ID}); !errors.Is(err, ErrMissing) {
+	if _, err := planAndRestore(ctx, b, RestoreOptions{Dir: dir, Ref: m.ID}); !errors.Is(err, ErrMissing) {
 		t.Fatalf("restoring another database's backup: want ErrMissing, got %v", err)
 	}
 	if _, err := Find(dir, "20990101T000000Z", ""); !errors.Is(err, ErrMissing) {

@@ -65,7 +65,7 @@ func TestPostgresSecretsOffCommandLines(t *testing.T) {
 			seed(t, db, 2)
 			dir := t.TempDir()
 			m := create(t, db, Options{Dir: dir})
-			if _, err := Restore(context.Background(), db, RestoreOptions{Dir: dir, Ref: m.ID}); err != nil {
+			if _, err := planAndRestore(context.Background(), db, RestoreOptions{Dir: dir, Ref: m.ID}); err != nil {
 				t.Fatalf("restore: %v", err)
 			}
 			argv, _ := os.ReadFile(argvLog)

@@ -86,3 +86,13 @@ func dbFilePath(t *testing.T, dir string, m Manifest) string {
 }
 
 func openDB(t *testing.T, tg database.Target) *database.DB { return dbtest.Open(t, tg) }
+
+// planAndRestore restores as rollback does: the plan verifies the backup,
+// the restore takes the plan.
+func planAndRestore(ctx context.Context, db *database.DB, o RestoreOptions) (Plan, error) {
+	p, err := PlanRestore(ctx, db, o)
+	if err != nil {
+		return p, err
+	}
+	return p, Restore(ctx, db, p, o)
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dhafnckmcp/dhmig/pkg/backup"
+	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
@@ -148,15 +149,15 @@ func takeBackup(ctx context.Context, f *Factory, db *database.DB, o backup.Optio
 	if err != nil {
 		return m, fmt.Errorf("backup of %s: %w", db.Target.Redacted(), err)
 	}
-	attrs := []any{"id", m.ID, "database", m.Database.Display, "format", m.Database.Format, "bytes", m.Size(),
-		"path", filepath.Join(o.Dir, m.ID)}
-	for _, t := range []string{"legacy_users", "auth_users"} {
-		if n, ok := m.RowCounts[t]; ok {
-			attrs = append(attrs, t, n)
-		}
-	}
-	f.Logger().Info("backup written", attrs...)
+	f.Logger().Info("backup written", m.Summary(o.Dir)...)
 	return m, nil
+}
+
+// safetyBackupOptions are the backup options of a rollback's safety
+// backup: the configured directory, logged as every backup is.
+func (f *Factory) safetyBackupOptions(cfg *config.Config) *backup.Options {
+	return &backup.Options{Dir: cfg.BackupDir(), Version: f.Build.Version, Log: logLines{f.Logger()},
+		Progress: func(total int64, label string) backup.Progress { return f.Progress(total, label) }}
 }
 
 // logLines turns a package's notes (an io.Writer) into log lines.

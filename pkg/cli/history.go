@@ -50,7 +50,7 @@ func NewHistoryCmd(f *Factory) *cobra.Command {
 				if r.BackupID != nil {
 					backupID = *r.BackupID
 				}
-				rows = append(rows, []string{r.StartedAt.Format("2006-01-02 15:04:05Z"), r.Command, r.Outcome,
+				rows = append(rows, []string{r.StartedAt.Format("2006-01-02 15:04:05Z"), r.Command, string(r.Outcome),
 					strconv.FormatBool(r.DryRun), strconv.FormatInt(r.RowsMigrated, 10), strconv.FormatInt(r.RowsRejected, 10),
 					dur, backupID, r.OSUser, r.ID})
 			}

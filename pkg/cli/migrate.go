@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/backup"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
 	"github.com/dhafnckmcp/dhmig/pkg/migration"
@@ -99,122 +99,77 @@ func verifyOptionsFor(users usermigrate.Options) integrity.Options {
 	return o
 }
 
-func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermigrate.Options, format output.Format) (err error) {
+func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermigrate.Options, format output.Format) error {
 	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
-	if o.execute {
-		if err := f.confirmProduction(cfg, "migrate the users of %s in production (MIGRATION_ENV=production)"); err != nil {
-			return err
-		}
-	}
-	defer f.bulkGC()()
-	run := f.startRun("migrate", !o.execute)
-	users.RunID, users.Now = run.run.ID, run.run.StartedAt
-	report := f.rejectsReport(o.rejects, users.RunID)
-	users.Rejects, users.Logger = report, run.log
-	bars := &phaseProgress{f: f}
-	users.Progress = bars.update
-
-	db, err := f.OpenDB(ctx)
-	if err != nil {
-		run.finish(nil, err)
-		return err
-	}
-	defer db.Close()
-	out := migrateOutput{Database: db.Target.Redacted(), RunID: run.run.ID}
-	defer func() {
-		if out.Users != nil {
-			run.run.RowsRead, run.run.RowsRejected = out.Users.RowsRead, out.Users.Rejected
-			if out.Committed {
-				run.run.RowsMigrated = out.Users.Migrated
+	var out migrateOutput
+	return f.runCopy(ctx, copyCommand{
+		name: "migrate", execute: o.execute, rejects: o.rejects,
+		confirm: "migrate the users of %s in production (MIGRATION_ENV=production)",
+		call: func(ctx context.Context, in copyInput) (bool, error) {
+			out = migrateOutput{Database: in.db.Target.Redacted(), RunID: in.users.RunID}
+			var err error
+			out.Result, err = migration.Run(ctx, in.db, migration.Options{
+				Execute: o.execute, Target: in.users.Target,
+				Gate: migration.GateOptions{Skip: o.skipBackupCheck, Dir: cfg.BackupDir(), Identity: in.db.Target.Identity(),
+					MaxAge: o.backupMaxAge, Now: time.Now()},
+				Users: in.users, Verify: verifyOptionsFor(in.users), Logger: in.log.log,
+				Write: in.write, Source: in.source, GC: in.gc,
+			})
+			out.Source, out.SourceRows = out.Result.Source.Display, out.Result.Source.Rows
+			if out.Verify != nil {
+				out.Verify.Database = out.Database
 			}
-		}
-		if out.Gate.BackupID != "" {
-			id := out.Gate.BackupID
-			run.run.BackupID = &id
-		}
-		details := map[string]string{}
-		if out.Gate.Status == migration.GateSkipped {
-			details["backup_gate"] = "skipped (--skip-backup-check)"
-		}
-		if s := out.SourceRows; s != nil {
-			details["source"], details["source_table"] = s.Display, s.Table
-			details["source_rows"], details["source_sha256"] = strconv.FormatInt(s.Rows, 10), s.SHA256
-		}
-		if len(details) > 0 {
-			run.run.Details = details
-		}
-		run.finish(db, err)
-	}()
-
-	mopts := migration.Options{
-		Execute: o.execute,
-		Target:  cfg.Target(),
-		Gate: migration.GateOptions{Skip: o.skipBackupCheck, Dir: cfg.BackupDir(), Identity: db.Target.Identity(),
-			MaxAge: o.backupMaxAge, Now: time.Now()},
-		Users:  users,
-		Verify: verifyOptionsFor(users),
-		Logger: run.log,
-	}
-	err = f.withWriteLock(ctx, db, func() error {
-		// One snapshot of the source for the copy and verify: parity is
-		// proven against the rows that were copied.
-		snap, closeSource, err := f.sourceSnapshot(ctx, db.Target)
-		if err != nil {
-			return err
-		}
-		defer closeSource()
-		if snap != nil {
-			mopts.Users.Source, mopts.Verify.Source.From = snap, snap
-			out.Source = snap.Target.Redacted()
-			// What was read, for the audit trail: the source is in no backup.
-			out.SourceRows = fingerprint(ctx, f, snap, users.SourceTable, users.Columns)
-		}
-		out.Result, err = migration.Run(ctx, db, mopts)
-		return err
-	})
-	bars.finish()
-	if cerr := report.Close(); cerr != nil && err == nil {
-		err = cerr
-	}
-	if report.Created() {
-		out.RejectsReport = report.Path()
-	}
-	if out.Verify != nil {
-		out.Verify.Database = out.Database
-	}
-	if err != nil && out.Outcome == "" {
-		return err // nothing ran: the gate refused, or the lock was held
-	}
-	var werr error
-	if format == output.JSON {
-		werr = output.WriteJSON(f.IO.Out, out)
-	} else {
-		werr = writeMigrate(f, out)
-	}
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("%w: the migration transaction was rolled back; the database is as it was", err)
-		}
-		return reported(err)
-	}
-	return werr
+			// No outcome: nothing ran (the gate refused, the lock was held).
+			return out.Outcome != "", err
+		},
+		record: func(r *audit.Run) {
+			if out.Users != nil {
+				r.RowsRead, r.RowsRejected = out.Users.RowsRead, out.Users.Rejected
+				if out.Committed {
+					r.RowsMigrated = out.Users.Migrated
+				}
+			}
+			if out.Gate.BackupID != "" {
+				id := out.Gate.BackupID
+				r.BackupID = &id
+			}
+			details := map[string]string{}
+			if out.Gate.Status == migration.GateSkipped {
+				details["backup_gate"] = "skipped (--skip-backup-check)"
+			}
+			if s := out.SourceRows; s != nil {
+				details["source"], details["source_table"] = s.Display, s.Table
+				details["source_rows"], details["source_sha256"] = strconv.FormatInt(s.Rows, 10), s.SHA256
+			}
+			if len(details) > 0 {
+				r.Details = details
+			}
+		},
+		rendered: func(report string) error {
+			out.RejectsReport = report
+			if format == output.JSON {
+				return output.WriteJSON(f.IO.Out, out)
+			}
+			return writeMigrate(f, out)
+		},
+	}, users)
 }
 
 func writeMigrate(f *Factory, out migrateOutput) error {
 	w := f.IO.Out
 	switch out.Outcome {
-	case migration.OutcomeCommitted:
+	case audit.OutcomeCommitted:
 		fmt.Fprintf(w, "COMMITTED: %d users migrated; every verify check passed inside the transaction.\n", out.Users.Migrated)
-	case migration.OutcomeDryRun:
+	case audit.OutcomeDryRun:
 		fmt.Fprintln(w, "DRY RUN: nothing was written — every step ran in one transaction that was rolled back. Use --execute to write.")
-	case migration.OutcomeRejected:
+	case audit.OutcomeRejected:
 		fmt.Fprintln(w, "REJECTED: nothing was written — rows were rejected under a fail policy (see the rejects report).")
-	case migration.OutcomeVerifyFail:
+	case audit.OutcomeVerifyFail:
 		fmt.Fprintln(w, "ROLLED BACK: verify failed inside the transaction; nothing was committed.")
-	case migration.OutcomeGateFailed:
+	case audit.OutcomeGateFailed:
 		fmt.Fprintln(w, "REFUSED: no usable backup; nothing was done.")
 	default:
 		fmt.Fprintln(w, "ROLLED BACK: the migration stopped; nothing was committed.")

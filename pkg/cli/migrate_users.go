@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/dhafnckmcp/dhmig/pkg/audit"
+	"github.com/dhafnckmcp/dhmig/pkg/migration"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
@@ -160,104 +162,45 @@ func (f *Factory) rejectsReport(path, runID string) *usermigrate.ReportFile {
 	return usermigrate.NewReportFile(path)
 }
 
-func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, opts usermigrate.Options, format output.Format) (err error) {
-	if !opts.DryRun {
-		cfg, err := f.Config()
-		if err != nil {
-			return err
-		}
-		if err := f.confirmProduction(cfg, "copy the legacy users of %s in production (MIGRATION_ENV=production)"); err != nil {
-			return err
-		}
-	}
-	if opts.Target, err = f.Profile(); err != nil {
-		return err
-	}
-	run := f.startRun("migrate-users", opts.DryRun)
-	opts.RunID = run.run.ID
-	opts.Now = run.run.StartedAt
-	report := f.rejectsReport(o.rejects, opts.RunID)
-	opts.Rejects = report
-	opts.Logger = run.log
-	bars := &phaseProgress{f: f}
-	opts.Progress = bars.update
-
-	defer f.bulkGC()()
-	db, err := f.OpenDB(ctx)
-	if err != nil {
-		run.finish(nil, err)
-		return err
-	}
-	defer db.Close()
-	out := migrateUsersOutput{Database: db.Target.Redacted(), table: opts.Target.Users}
-	defer func() {
-		run.run.RowsRead, run.run.RowsMigrated, run.run.RowsRejected = out.RowsRead, out.Migrated, out.Rejected
-		if !out.Written {
-			run.run.RowsMigrated = 0
-		}
-		run.finish(db, err)
-	}()
-	err = f.withWriteLock(ctx, db, func() error {
-		tx, conn, err := db.BeginOnConn(ctx)
-		if err != nil {
-			return fmt.Errorf("begin transaction: %w", err)
-		}
-		defer conn.Close()
-		defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-		opts.Pool, opts.Conn = db, conn
-		// The source's snapshot lasts the copy only: it is read, never
-		// locked, and ends before the commit.
-		snap, closeSource, err := f.sourceSnapshot(ctx, db.Target)
-		if err != nil {
-			return err
-		}
-		if snap != nil {
-			opts.Source, out.Source = snap, snap.Target.Redacted()
-		}
-		out.Result, err = usermigrate.Run(ctx, tx, db.Dialect, opts)
-		closeSource()
-		bars.finish()
-		if err != nil || opts.DryRun {
-			if rerr := tx.Rollback(); rerr != nil && err == nil {
-				return fmt.Errorf("roll back the dry run: %w", rerr)
+func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, opts usermigrate.Options, format output.Format) error {
+	var out migrateUsersOutput
+	return f.runCopy(ctx, copyCommand{
+		name: "migrate-users", execute: !opts.DryRun, rejects: o.rejects,
+		confirm: "copy the legacy users of %s in production (MIGRATION_ENV=production)",
+		call: func(ctx context.Context, in copyInput) (bool, error) {
+			out = migrateUsersOutput{Database: in.db.Target.Redacted(), table: in.users.Target.Users}
+			res, err := migration.MigrateUsers(ctx, in.db, migration.UsersOptions{
+				Users: in.users, Write: in.write, Source: in.source, GC: in.gc})
+			out.Result, out.Source, out.Written = res.Result, res.Source, res.Written
+			if err != nil && !errors.Is(err, usermigrate.ErrRejected) {
+				return false, err
 			}
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("commit: %w", err)
-		}
-		out.Written = true
-		return nil
-	})
-	if cerr := report.Close(); cerr != nil && err == nil {
-		err = cerr
-	}
-	if report.Created() {
-		out.RejectsReport = report.Path()
-	}
-	if err != nil && !errors.Is(err, usermigrate.ErrRejected) {
-		return err
-	}
-	if out.SealedWouldSave && !opts.DryRun {
-		f.Logger().Info("hint: --temp-passwords sealed would have skipped bcrypt hashing",
-			"estimated", fmt.Sprintf("%.0fs", out.EstimatedHashingSeconds))
-	}
-	var werr error
-	if format == output.JSON {
-		werr = output.WriteJSON(f.IO.Out, out)
-	} else {
-		werr = writeMigrateUsers(f, out)
-	}
-	if err != nil {
-		return reported(err)
-	}
-	return werr
+			if out.SealedWouldSave && !opts.DryRun {
+				f.Logger().Info("hint: --temp-passwords sealed would have skipped bcrypt hashing",
+					"estimated", fmt.Sprintf("%.0fs", out.EstimatedHashingSeconds))
+			}
+			return true, err
+		},
+		record: func(r *audit.Run) {
+			r.RowsRead, r.RowsMigrated, r.RowsRejected = out.RowsRead, out.Migrated, out.Rejected
+			if !out.Written {
+				r.RowsMigrated = 0
+			}
+		},
+		rendered: func(report string) error {
+			out.RejectsReport = report
+			if format == output.JSON {
+				return output.WriteJSON(f.IO.Out, out)
+			}
+			return writeMigrateUsers(f, out)
+		},
+	}, opts)
 }
 
 func writeMigrateUsers(f *Factory, out migrateUsersOutput) error {
 	w := f.IO.Out
 	switch {
-	case out.Outcome == usermigrate.OutcomeRejected:
+	case out.Outcome == audit.OutcomeRejected:
 		fmt.Fprintln(w, "REJECTED: nothing was written — rows were rejected under a fail policy (see the rejects report).")
 	case out.DryRun:
 		fmt.Fprintln(w, "DRY RUN: nothing was written — every step ran in a transaction that was rolled back. Use --execute to write.")

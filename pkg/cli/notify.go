@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dhafnckmcp/dhmig/pkg/config"
+	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/notify"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 )
@@ -360,7 +361,7 @@ func runNotifyExecute(ctx context.Context, f *Factory, o *notifyOptions, p notif
 		run.finish(db, err)
 	}()
 	var bar output.Progress
-	err = f.withWriteLock(ctx, db, func() error {
+	err = database.WithWriteLock(ctx, db, database.WriteOptions{LockTimeout: cfg.LockTimeout()}, func() error {
 		var serr error
 		out.Result, serr = notify.Send(ctx, db, db.Dialect, notify.SendOptions{
 			Template: p.tpl, Audience: p.audience, Links: p.links, From: from, SMTP: smtp,

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/dhafnckmcp/dhmig/pkg/backup"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/migration"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/schema"
 )
@@ -131,7 +131,6 @@ func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format o
 	if err != nil {
 		return err
 	}
-	ropts.Ref = plan.Backup.ID // the backup shown is the backup restored
 	res = rollbackResult{Database: db.Target.Redacted(), Mode: "backup", DryRun: opts.dryRun, Backup: plan.Backup.ID, Plan: &plan}
 	if opts.dryRun {
 		return writeRollback(f, format, res, opts)
@@ -142,29 +141,17 @@ func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format o
 	if err := f.confirm(fmt.Sprintf("replace %s with backup %s", db.Target.Redacted(), plan.Backup.ID)); err != nil {
 		return err
 	}
-	err = f.withWriteLock(ctx, db, func() error {
-		if !opts.noSafety {
-			o := backup.Options{Reason: backup.ReasonSafety, Format: plan.Backup.Database.Format}
-			if o.Format == backup.FormatSQLite {
-				o.Format = ""
-			}
-			if opts.config {
-				o.EnvFile, o.ConfigDirs = cfg.EnvFile, existingDirs(plan.Backup.ConfigDirs)
-			}
-			sm, err := takeBackup(ctx, f, db, o)
-			if err != nil {
-				return fmt.Errorf("safety backup (skip with --no-safety-backup): %w", err)
-			}
-			res.SafetyBackup = sm.ID
-			f.Logger().Info("safety backup of the current state taken", "id", sm.ID)
+	var safety *backup.Options
+	if !opts.noSafety {
+		safety = f.safetyBackupOptions(cfg)
+		if opts.config {
+			safety.EnvFile, safety.ConfigDirs = cfg.EnvFile, existingDirs(plan.Backup.ConfigDirs)
 		}
-		_, err := backup.Restore(ctx, db, ropts)
-		return err
-	})
+	}
+	rb, err := migration.Restore(ctx, db, plan, ropts, migration.RollbackOptions{Safety: safety,
+		Write: database.WriteOptions{LockTimeout: cfg.LockTimeout()}, Logger: f.Logger()})
+	res.SafetyBackup = rb.SafetyBackup
 	if err != nil {
-		if res.SafetyBackup != "" {
-			return fmt.Errorf("%w (the state before is in safety backup %s)", err, res.SafetyBackup)
-		}
 		return err
 	}
 	res.Changed = true
@@ -195,11 +182,7 @@ func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, fo
 	if err != nil {
 		return err
 	}
-	m, err := schema.NewFor(db.Dialect, p)
-	if err != nil {
-		return err
-	}
-	dropped, preview, err := schemaDownPreview(ctx, db, m)
+	dropped, preview, err := migration.PreviewSchemaRollback(ctx, db, p)
 	if err != nil {
 		return err
 	}
@@ -217,19 +200,17 @@ func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, fo
 		db.Target.Redacted(), strings.Join(dropped, ", "))); err != nil {
 		return err
 	}
-	err = f.withWriteLock(ctx, db, func() error {
-		if !opts.noSafety {
-			sm, err := takeBackup(ctx, f, db, backup.Options{Reason: backup.ReasonSafety})
-			if err != nil {
-				return fmt.Errorf("safety backup (skip with --no-safety-backup): %w", err)
-			}
-			res.SafetyBackup = sm.ID
-			f.Logger().Info("safety backup of the current state taken", "id", sm.ID)
-		}
-		steps, err := m.DownEach(ctx, db.DB, 0)
-		res.SchemaSteps = append(res.SchemaSteps, steps...)
+	cfg, err := f.Config()
+	if err != nil {
 		return err
-	})
+	}
+	var safety *backup.Options
+	if !opts.noSafety {
+		safety = f.safetyBackupOptions(cfg)
+	}
+	rb, err := migration.RollbackSchema(ctx, db, migration.RollbackOptions{Safety: safety, Target: p,
+		Write: database.WriteOptions{LockTimeout: cfg.LockTimeout()}, Logger: f.Logger()})
+	res.SafetyBackup, res.SchemaSteps = rb.SafetyBackup, rb.Steps
 	for _, s := range res.SchemaSteps {
 		f.Logger().Info("schema down", "version", s.Version, "name", s.Name, "duration_ms", s.DurationMS)
 	}
@@ -239,35 +220,6 @@ func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, fo
 	res.Changed = true
 	f.Logger().Info("rollback complete", "database", res.Database, "mode", res.Mode, "safety_backup", res.SafetyBackup)
 	return writeRollback(f, format, res, opts)
-}
-
-// schemaDownPreview reverts the schema inside a transaction that is always
-// rolled back, and reports the tables that went away and the steps taken.
-func schemaDownPreview(ctx context.Context, db *database.DB, m *schema.Migrator) ([]string, []schema.Step, error) {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer tx.Rollback() //nolint:errcheck // always rolled back
-	before, err := db.Dialect.Tables(ctx, tx)
-	if err != nil {
-		return nil, nil, err
-	}
-	steps, err := m.Down(ctx, tx, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	after, err := db.Dialect.Tables(ctx, tx)
-	if err != nil {
-		return nil, nil, err
-	}
-	gone := []string{}
-	for _, t := range before {
-		if !slices.Contains(after, t) {
-			gone = append(gone, t)
-		}
-	}
-	return gone, steps, nil
 }
 
 func writeRestorePlan(w io.Writer, p backup.Plan, opts rollbackOptions) {

@@ -45,7 +45,7 @@ func (f *Factory) osUser() string {
 }
 
 // outcomeOf names how a run ended.
-func outcomeOf(err error, dryRun bool) string {
+func outcomeOf(err error, dryRun bool) audit.Outcome {
 	switch {
 	case err == nil && dryRun:
 		return audit.OutcomeDryRun

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/migration"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/schema"
 )
@@ -49,37 +50,19 @@ func runSchemaChange(ctx context.Context, f *Factory, format output.Format, dire
 }
 
 func schemaChange(ctx context.Context, f *Factory, db *database.DB, format output.Format, direction string, to int, run *runRecorder) error {
-	p, err := f.Profile()
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
-	m, err := schema.NewFor(db.Dialect, p)
-	if err != nil {
-		return err
-	}
-	res := schemaChangeResult{Database: db.Target.Redacted(), Steps: []schema.Step{}}
-	err = f.withWriteLock(ctx, db, func() error {
-		var steps []schema.Step
-		var err error
-		if direction == "up" {
-			steps, err = m.UpEach(ctx, db.DB)
-		} else {
-			steps, err = m.DownEach(ctx, db.DB, to)
-		}
-		res.Steps = append(res.Steps, steps...)
-		return err
-	})
-	for _, s := range res.Steps {
+	ch, err := migration.ChangeSchema(ctx, db, migration.SchemaOptions{Down: direction == "down", To: to, Target: cfg.Target(),
+		Write: database.WriteOptions{LockTimeout: cfg.LockTimeout()}})
+	for _, s := range ch.Steps {
 		run.log.Info("schema "+s.Direction, "version", s.Version, "name", s.Name, "duration_ms", s.DurationMS)
 	}
 	if err != nil {
 		return err
 	}
-	st, err := m.Status(ctx, db)
-	if err != nil {
-		return err
-	}
-	res.Current, res.Changed = st.Current, len(res.Steps) > 0
+	res := schemaChangeResult{Database: db.Target.Redacted(), Steps: ch.Steps, Current: ch.Current, Changed: len(ch.Steps) > 0}
 	if format == output.JSON {
 		return output.WriteJSON(f.IO.Out, res)
 	}

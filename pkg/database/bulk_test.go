@@ -53,15 +53,15 @@ func testBulk(t *testing.T, db *database.DB, pk, raw bool) {
 		}
 	}
 	const n = 1234
-	tx, conn, err := db.BeginOnConn(ctx)
+	w, err := database.BeginWrite(ctx, db, database.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	defer tx.Rollback()
+	defer w.Close()
+	tx := w.Tx()
 	var rc database.RawConn
 	if raw {
-		rc = conn
+		rc = w.Raw()
 	}
 	// Shared values: every row gets them without carrying them, through
 	// SQLite's multi-row statement (1234 rows at once) and its one-row one

@@ -1,11 +1,8 @@
 package database
 
 import (
-	"context"
 	"strings"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 
 	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
@@ -64,32 +61,6 @@ type CheckSQL interface {
 	// the roles expression into one row per role, under alias, and the
 	// expression naming that role.
 	UnnestRolesSQL(expr, alias string) (from, role string)
-
-	// ReadPass prepares q for one large read-only pass (verify's checks,
-	// the metrics' counts) and returns the executor to run the pass on and
-	// a function that ends it; call end exactly once, also after an error.
-	// q is a connection pool or the caller's own transaction. ReadPass never
-	// writes and never takes a lock. PostgreSQL reads a pool inside one
-	// read-only REPEATABLE READ transaction (one consistent snapshot), and
-	// either way with more work_mem for its hash joins and without JIT
-	// compilation, for the pass only. SQLite memory-maps the file for the
-	// pass and never begins a transaction (its transactions begin IMMEDIATE
-	// and would take the write lock).
-	ReadPass(ctx context.Context, q sqlx.QueryerContext) (pass sqlx.QueryerContext, end func() error, err error)
-	// ConcurrentReadPass is ReadPass for up to n readers that run at the
-	// same time: it returns between one and n executors, each to be used by
-	// one goroutine, that all read the same data, and a function that ends
-	// them all (call it exactly once, also after an error). Only a
-	// connection pool that may open more than one connection gets more than
-	// one reader, each on a connection of its own. PostgreSQL's are
-	// read-only REPEATABLE READ transactions, the first exporting its
-	// snapshot and the others importing it, each with ReadPass's settings:
-	// they read the same data. SQLite's are memory-mapped connections
-	// without a transaction, where each statement reads its own snapshot,
-	// as in ReadPass. With the caller's own transaction, or when the server
-	// cannot export a snapshot or open another connection, it returns the
-	// one executor ReadPass would.
-	ConcurrentReadPass(ctx context.Context, q sqlx.QueryerContext, n int) (passes []sqlx.QueryerContext, end func() error, err error)
 }
 
 // blankSetLiteral is target.BlankSet as an SQL string literal. The set holds

@@ -41,10 +41,23 @@ type ForeignKey struct {
 	Constraint string `json:"constraint,omitempty"`
 }
 
-// Dialect owns everything that differs between SQLite and PostgreSQL.
+// Dialect owns everything that differs between SQLite and PostgreSQL. It is
+// the sum of the roles below; a consumer asks for the one it uses (doc.go
+// says what a new engine implements).
 type Dialect interface {
+	Core
+	// Bulk writes: the user copy's loader (bulk.go).
+	Bulk
 	CheckSQL
+	Reader
+	// AppValues: values spelled as a target's application writes them
+	// (app_values.go).
+	AppValues
+}
 
+// Core is what every user of a database needs: its kind, quoting, value
+// encodings, introspection, and its part in the single-writer lock.
+type Core interface {
 	// Kind names the engine; it is for display and file selection
 	// (sql/<kind>/), never for branching outside this package.
 	Kind() Kind
@@ -78,28 +91,50 @@ type Dialect interface {
 	// Bool encodes a boolean (0/1 on SQLite).
 	Bool(b bool) any
 
-	// Lock takes the single-writer lock, waiting up to timeout; it returns
-	// ErrLockHeld when the wait runs out. The release function is safe to
-	// call more than once.
-	Lock(ctx context.Context, db *sqlx.DB, timeout time.Duration) (release func(), err error)
-	// IsLockError reports whether err means another writer held the lock
-	// (SQLite's SQLITE_BUSY once the busy timeout ran out).
-	IsLockError(err error) bool
+	// writeLocker is the single-writer lock (write.go): only engines of
+	// this package can take part in a write session.
+	writeLocker
+}
 
+// Reader is how dhmig reads without writing: a source database's snapshot
+// and the large read passes of verify and metrics, with the readers sized
+// to the pool.
+type Reader interface {
 	// BeginSnapshot begins a read-only transaction on db, opened with
 	// OpenOptions.ReadOnly, whose statements all read one snapshot
 	// (snapshot.go): how a source database (--source-url) is read.
 	BeginSnapshot(ctx context.Context, db *sqlx.DB) (*sqlx.Tx, error)
 
-	// Bulk moves many rows inside one transaction (bulk.go).
-	Bulk
-	// AppValues spells values as a target's application does (app_values.go).
-	AppValues
+	// ReadPass prepares q for one large read-only pass (verify's checks,
+	// the metrics' counts) and returns the executor to run the pass on and
+	// a function that ends it; call end exactly once, also after an error.
+	// q is a connection pool or the caller's own transaction. ReadPass never
+	// writes and never takes a lock. PostgreSQL reads a pool inside one
+	// read-only REPEATABLE READ transaction (one consistent snapshot), and
+	// either way with more work_mem for its hash joins and without JIT
+	// compilation, for the pass only. SQLite memory-maps the file for the
+	// pass and never begins a transaction (its transactions begin IMMEDIATE
+	// and would take the write lock).
+	ReadPass(ctx context.Context, q sqlx.QueryerContext) (pass sqlx.QueryerContext, end func() error, err error)
+	// ConcurrentReadPass is ReadPass for up to n readers that run at the
+	// same time: it returns between one and n executors, each to be used by
+	// one goroutine, that all read the same data, and a function that ends
+	// them all (call it exactly once, also after an error). Only a
+	// connection pool that may open more than one connection gets more than
+	// one reader, each on a connection of its own. PostgreSQL's are
+	// read-only REPEATABLE READ transactions, the first exporting its
+	// snapshot and the others importing it, each with ReadPass's settings:
+	// they read the same data. SQLite's are memory-mapped connections
+	// without a transaction, where each statement reads its own snapshot,
+	// as in ReadPass. With the caller's own transaction, or when the server
+	// cannot export a snapshot or open another connection, it returns the
+	// one executor ReadPass would.
+	ConcurrentReadPass(ctx context.Context, q sqlx.QueryerContext, n int) (passes []sqlx.QueryerContext, end func() error, err error)
 }
 
 // TableExists reports whether a table exists, through the dialect's
 // introspection.
-func TableExists(ctx context.Context, d Dialect, q sqlx.QueryerContext, table string) (bool, error) {
+func TableExists(ctx context.Context, d Core, q sqlx.QueryerContext, table string) (bool, error) {
 	cols, err := d.Columns(ctx, q, table)
 	return len(cols) > 0, err
 }

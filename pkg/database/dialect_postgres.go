@@ -142,30 +142,23 @@ func (postgresDialect) Roles(roles []string) any {
 
 func (postgresDialect) Bool(b bool) any { return b }
 
-// Lock holds a session advisory lock on a dedicated connection, retrying
+// lockConn holds a session advisory lock on conn, retrying
 // pg_try_advisory_lock until the timeout.
-func (postgresDialect) Lock(ctx context.Context, db *sqlx.DB, timeout time.Duration) (func(), error) {
-	conn, err := db.Connx(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("lock connection: %w", err)
-	}
+func (postgresDialect) lockConn(ctx context.Context, conn *sqlx.Conn, timeout time.Duration) (func(), error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		var ok bool
 		if err := conn.GetContext(ctx, &ok, `SELECT pg_try_advisory_lock($1)`, advisoryLockKey); err != nil {
-			conn.Close()
 			return nil, fmt.Errorf("pg_try_advisory_lock: %w", err)
 		}
 		if ok {
 			break
 		}
 		if time.Now().After(deadline) {
-			conn.Close()
-			return nil, fmt.Errorf("%w (waited %s, --lock-timeout)", ErrLockHeld, timeout)
+			return nil, lockHeld(timeout, nil)
 		}
 		select {
 		case <-ctx.Done():
-			conn.Close()
 			return nil, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
@@ -174,16 +167,19 @@ func (postgresDialect) Lock(ctx context.Context, db *sqlx.DB, timeout time.Durat
 	return func() {
 		once.Do(func() {
 			// A fresh context: the lock must be released even when the run
-			// was cancelled. Closing the session releases it anyway.
+			// was cancelled. The session's end releases it anyway.
 			c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			_, _ = conn.ExecContext(c, `SELECT pg_advisory_unlock($1)`, advisoryLockKey)
-			conn.Close()
 		})
 	}, nil
 }
 
-func (postgresDialect) IsLockError(err error) bool {
+// lockInTx: the advisory lock lasts the session.
+func (postgresDialect) lockInTx() bool { return false }
+
+// isBusy: a lock_timeout ran out (a restore waiting for other sessions).
+func (postgresDialect) isBusy(err error) bool {
 	var pe *pq.Error
 	return errors.As(err, &pe) && pe.Code == "55P03" // lock_not_available
 }

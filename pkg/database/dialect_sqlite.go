@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -169,13 +171,30 @@ func (sqliteDialect) Bool(b bool) any {
 	return 0
 }
 
-// Lock on SQLite is the database's own: every write transaction begins
-// IMMEDIATE and waits up to the busy timeout for another writer.
-func (sqliteDialect) Lock(context.Context, *sqlx.DB, time.Duration) (func(), error) {
-	return func() {}, nil
+// lockConn on SQLite makes conn's writer wait up to timeout for another
+// one: the lock itself is the IMMEDIATE write transaction the pool begins
+// (sqliteDSN's _txlock), which a killed holder's exit releases.
+func (sqliteDialect) lockConn(ctx context.Context, conn *sqlx.Conn, timeout time.Duration) (func(), error) {
+	var was int64
+	if err := conn.GetContext(ctx, &was, `PRAGMA busy_timeout`); err != nil {
+		return nil, fmt.Errorf("busy timeout: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, timeout.Milliseconds())); err != nil {
+		return nil, fmt.Errorf("busy timeout: %w", err)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			_, _ = conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA busy_timeout = %d`, was))
+		})
+	}, nil
 }
 
-func (sqliteDialect) IsLockError(err error) bool {
+// lockInTx: SQLite locks the file for a write transaction only.
+func (sqliteDialect) lockInTx() bool { return true }
+
+// isBusy: SQLITE_BUSY (or LOCKED) once the busy timeout ran out.
+func (sqliteDialect) isBusy(err error) bool {
 	var se sqlite3.Error
 	if errors.As(err, &se) {
 		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked

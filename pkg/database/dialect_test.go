@@ -182,6 +182,8 @@ func TestDialectSuite(t *testing.T) {
 				t.Errorf("table %s not found: %v", q, err)
 			}
 		})
+
+		t.Run("write lock", func(t *testing.T) { writeLockContract(t, tg) })
 	})
 }
 
@@ -191,54 +193,6 @@ func rolesContains(d database.Dialect) string {
 		return `'admin' = ANY(roles)`
 	}
 	return `EXISTS (SELECT 1 FROM json_each(roles) WHERE value = 'admin')`
-}
-
-func TestPostgresAdvisoryLock(t *testing.T) {
-	tg := dbtest.Postgres(t)
-	a, b := dbtest.Open(t, tg), dbtest.Open(t, tg)
-	ctx := context.Background()
-	release, err := a.Dialect.Lock(ctx, a.DB, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = b.Dialect.Lock(ctx, b.DB, 300*time.Millisecond)
-	if !errors.Is(err, database.ErrLockHeld) || !strings.Contains(err.Error(), "300ms") {
-		t.Fatalf("second lock: %v, want ErrLockHeld naming the timeout", err)
-	}
-	release()
-	release() // safe twice
-	r2, err := b.Dialect.Lock(ctx, b.DB, time.Second)
-	if err != nil {
-		t.Fatalf("lock after release: %v", err)
-	}
-	r2()
-}
-
-func TestSQLiteWriterWaitsThenReportsLock(t *testing.T) {
-	tg := dbtest.SQLite(t)
-	ctx := context.Background()
-	a, err := database.Open(ctx, tg, database.OpenOptions{BusyTimeout: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := database.Open(ctx, tg, database.OpenOptions{BusyTimeout: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	tx, err := a.BeginTxx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	_, err = b.BeginTxx(ctx, nil)
-	if err == nil {
-		t.Fatal("a second immediate transaction began while another writer held the database")
-	}
-	if !b.Dialect.IsLockError(err) {
-		t.Fatalf("IsLockError(%v) = false", err)
-	}
 }
 
 func TestOpenMissingSQLiteFile(t *testing.T) {

@@ -142,20 +142,3 @@ func postgresDSN(t Target, o OpenOptions) string {
 	}
 	return lt.url(withPassword, extra)
 }
-
-// BeginOnConn begins a transaction on a connection taken for it and returns
-// both: holding the connection lets the user copy reach the driver while the
-// transaction is open (RawConn). Close the connection once the transaction
-// has ended.
-func (db *DB) BeginOnConn(ctx context.Context) (*sqlx.Tx, *sqlx.Conn, error) {
-	conn, err := db.Connx(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	tx, err := conn.BeginTxx(ctx, nil)
-	if err != nil {
-		conn.Close()
-		return nil, nil, err
-	}
-	return tx, conn, nil
-}

@@ -15,8 +15,7 @@ import (
 
 // readers returns options that record how many readers the pass had.
 func readers(opts integrity.Options, n *int) integrity.Options {
-	opts.PassBegun = func(r int) { *n = r }
-	return opts
+	return integrity.WithPassBegun(opts, func(r int) { *n = r })
 }
 
 // TestConcurrentChecksReadOneSnapshot: on PostgreSQL the lanes run on
@@ -28,14 +27,13 @@ func TestConcurrentChecksReadOneSnapshot(t *testing.T) {
 	integritytest.Migrated(t, db)
 	ctx := context.Background()
 	var n int
-	opts := integrity.Options{}
-	opts.PassBegun = func(r int) {
+	opts := integrity.WithPassBegun(integrity.Options{}, func(r int) {
 		n = r
 		u := integritytest.User{ID: "88888888-8888-4888-8888-888888888888", Email: "henry@example.com", Username: "henry",
 			PasswordHash: integritytest.Hash(t, "henry-pw"), Status: "banned", Verified: true}
 		integritytest.InsertUser(t, db, u)
 		integritytest.Exec(t, db, `INSERT INTO legacy_users (id, email, username) VALUES (7, 'ivan@example.com', 'ivan')`)
-	}
+	})
 	rep, err := integrity.Run(ctx, db, db.Dialect, opts)
 	if n != 2 {
 		t.Fatalf("%d readers, want one per lane (2)", n)

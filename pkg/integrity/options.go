@@ -53,11 +53,12 @@ type Options struct {
 	// Target is the auth tables verified and the rules they are judged by
 	// (nil: the guide's).
 	Target *target.Profile
-	// PassBegun, when set, runs once the read pass has begun (on
+
+	// passBegun, when set, runs once the read pass has begun (on
 	// PostgreSQL every reader then holds the pass's snapshot) and before
-	// any check reads, with the number of readers: a seam for tests that
-	// write in between.
-	PassBegun func(readers int)
+	// any check reads, with the number of readers: tests write in between
+	// (export_test.go).
+	passBegun func(readers int)
 }
 
 // ValidateIDs returns an error wrapping ErrUnknownCheck for the first id,

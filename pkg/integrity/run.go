@@ -91,8 +91,8 @@ func Run(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Op
 			err = fmt.Errorf("end the read: %w", eerr)
 		}
 	}()
-	if o.PassBegun != nil {
-		o.PassBegun(len(passes))
+	if o.passBegun != nil {
+		o.passBegun(len(passes))
 	}
 	e, err := newEnv(ctx, passes[0], d, o)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/backup"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
@@ -65,11 +66,11 @@ func TestRun(t *testing.T) {
 		// No backup: --execute refuses before touching anything (exit 5);
 		// a dry run reports the gate and goes on.
 		res, err := migration.Run(ctx, db, options(true, dir, tg))
-		if !errors.Is(err, backup.ErrMissing) || res.Outcome != migration.OutcomeGateFailed || res.Gate.Status != migration.GateMissing {
+		if !errors.Is(err, backup.ErrMissing) || res.Outcome != audit.OutcomeGateFailed || res.Gate.Status != migration.GateMissing {
 			t.Fatalf("execute without backup: %+v, %v", res, err)
 		}
 		res, err = migration.Run(ctx, db, options(false, dir, tg))
-		if err != nil || res.Outcome != migration.OutcomeDryRun || res.Committed || res.Gate.Status != migration.GateMissing ||
+		if err != nil || res.Outcome != audit.OutcomeDryRun || res.Committed || res.Gate.Status != migration.GateMissing ||
 			len(res.Schema) != 5 || res.Users.Migrated != 6 || !res.Verify.OK {
 			t.Fatalf("dry run: %+v, %v", res, err)
 		}
@@ -81,12 +82,12 @@ func TestRun(t *testing.T) {
 		// the transaction and nothing is committed.
 		opts := options(true, dir, tg)
 		opts.Gate.Skip = true
-		opts.AfterCopy = func(ctx context.Context, ex database.Executor) error {
+		opts = migration.WithAfterCopy(opts, func(ctx context.Context, ex database.Executor) error {
 			_, err := ex.ExecContext(ctx, `UPDATE auth_users SET status = 'banned' WHERE username = 'u3'`)
 			return err
-		}
+		})
 		res, err = migration.Run(ctx, db, opts)
-		if !errors.Is(err, integrity.ErrVerifyFailed) || res.Outcome != migration.OutcomeVerifyFail || res.Committed {
+		if !errors.Is(err, integrity.ErrVerifyFailed) || res.Outcome != audit.OutcomeVerifyFail || res.Committed {
 			t.Fatalf("planted defect: %+v, %v", res, err)
 		}
 		if ids := res.Verify.FailedIDs(); len(ids) != 1 || ids[0] != "data.unknown_status" {
@@ -98,7 +99,7 @@ func TestRun(t *testing.T) {
 
 		// A cancelled context rolls back too.
 		cctx, cancel := context.WithCancel(ctx)
-		opts.AfterCopy = func(context.Context, database.Executor) error { cancel(); return nil }
+		opts = migration.WithAfterCopy(opts, func(context.Context, database.Executor) error { cancel(); return nil })
 		if _, err = migration.Run(cctx, db, opts); !errors.Is(err, context.Canceled) {
 			t.Fatalf("cancelled run: %v", err)
 		}
@@ -107,7 +108,7 @@ func TestRun(t *testing.T) {
 		}
 
 		// Skipped gate, clean data: committed, and a second run has nothing to do.
-		opts.AfterCopy = nil
+		opts = migration.WithAfterCopy(opts, nil)
 		res, err = migration.Run(ctx, db, opts)
 		if err != nil || !res.Committed || res.Gate.Status != migration.GateSkipped || res.Users.Migrated != 6 {
 			t.Fatalf("execute: %+v, %v", res, err)

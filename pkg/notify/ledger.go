@@ -39,14 +39,14 @@ type Entry struct {
 // ledger reads and writes dhmig_notifications for one letter.
 type ledger struct {
 	ex    database.Executor
-	d     database.Dialect
+	d     database.Core
 	sha   string
 	runID string
 	now   func() time.Time
 }
 
 // hasLedger reports whether dhmig_notifications exists.
-func hasLedger(ctx context.Context, q sqlx.QueryerContext, d database.Dialect) error {
+func hasLedger(ctx context.Context, q sqlx.QueryerContext, d database.Core) error {
 	ok, err := database.TableExists(ctx, d, q, LedgerTable)
 	if err != nil {
 		return fmt.Errorf("look for %s: %w", LedgerTable, err)

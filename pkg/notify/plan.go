@@ -29,7 +29,7 @@ type Counts struct {
 
 // MakePlan reads the audience and the letter's ledger. Without the ledger
 // table (a schema before 0005) a dry run still plans: nobody was sent.
-func MakePlan(ctx context.Context, q database.Executor, d database.Dialect, tpl *Template, a Audience, retryFailed bool) (Plan, error) {
+func MakePlan(ctx context.Context, q database.Executor, d database.Core, tpl *Template, a Audience, retryFailed bool) (Plan, error) {
 	rs, err := Recipients(ctx, q, a)
 	if err != nil {
 		return Plan{}, err

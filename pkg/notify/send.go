@@ -89,7 +89,7 @@ type Result struct {
 // transaction: each claim and answer is committed at once, which is what
 // makes a crash leave an accurate ledger. A cancelled ctx stops the run
 // after the messages in flight, which are still recorded.
-func Send(ctx context.Context, ex database.Executor, d database.Dialect, o SendOptions) (Result, error) {
+func Send(ctx context.Context, ex database.Executor, d database.Core, o SendOptions) (Result, error) {
 	start := time.Now()
 	if o.Now == nil {
 		o.Now = time.Now

@@ -20,7 +20,7 @@ type Status struct {
 
 // ReadStatus reports the ledger for the letter and audience; without the
 // ledger table everyone is pending.
-func ReadStatus(ctx context.Context, q database.Executor, d database.Dialect, tpl *Template, a Audience) (Status, error) {
+func ReadStatus(ctx context.Context, q database.Executor, d database.Core, tpl *Template, a Audience) (Status, error) {
 	p, err := MakePlan(ctx, q, d, tpl, a, false)
 	if err != nil {
 		return Status{}, err

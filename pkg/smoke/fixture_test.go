@@ -83,24 +83,23 @@ func migrated(t testing.TB, tg database.Target) *database.DB {
 		exec(t, db, ins, r.id, r.email, r.name, r.hash, db.Dialect.Timestamp(base.Add(time.Duration(r.id)*time.Hour)), db.Dialect.Bool(r.active))
 	}
 
-	tx, conn, err := db.BeginOnConn(ctx)
+	w, err := database.BeginWrite(ctx, db, database.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := usermigrate.Run(ctx, tx, db.Dialect, usermigrate.Options{
+	res, err := usermigrate.Run(ctx, w, usermigrate.Options{
 		OnConflict: usermigrate.ConflictSkip, UnsupportedHash: usermigrate.HashKeep,
-		TempPasswords: password.TempSealed, BcryptCost: 4, Pool: db, Conn: conn,
+		TempPasswords: password.TempSealed, BcryptCost: 4,
 	})
 	if err != nil {
-		_ = tx.Rollback()
-		conn.Close()
+		w.Close()
 		t.Fatalf("migrate: %v", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := w.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	// The SQLite pool holds one connection: hand it back before writing more.
-	conn.Close()
+	w.Close()
 	if res.Migrated != 8 || res.Rejected != 2 {
 		t.Fatalf("fixture: migrated %d, rejected %d (want 8 and 2): %+v", res.Migrated, res.Rejected, res)
 	}

@@ -79,14 +79,14 @@ func (r *runner) newWriter(rejectsTable string, rejectCols []string) (*writer, e
 	if r.defaulted.umap {
 		mapShared = nil
 	}
-	if w.auth, err = d.NewInserter(ctx, tx, r.o.Conn, users, userColumns(r.o.Target), authShared); err != nil {
+	if w.auth, err = d.NewInserter(ctx, tx, r.raw, users, userColumns(r.o.Target), authShared); err != nil {
 		return nil, err
 	}
-	if w.umap, err = d.NewInserter(ctx, tx, r.o.Conn, "dhmig_user_map", mapColumns, mapShared); err != nil {
+	if w.umap, err = d.NewInserter(ctx, tx, r.raw, "dhmig_user_map", mapColumns, mapShared); err != nil {
 		w.close()
 		return nil, err
 	}
-	if w.rejects, err = d.NewInserter(ctx, tx, r.o.Conn, rejectsTable, rejectCols, nil); err != nil {
+	if w.rejects, err = d.NewInserter(ctx, tx, r.raw, rejectsTable, rejectCols, nil); err != nil {
 		w.close()
 		return nil, err
 	}

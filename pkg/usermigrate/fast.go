@@ -90,10 +90,10 @@ func (r *runner) fastPass() (done bool, why string, err error) {
 // the dialect has such a thing and the source query reads nothing the run
 // writes (an empty dhmig_user_map). nil: read on the transaction.
 func (r *runner) openSibling() (database.Cursor, error) {
-	if r.o.Pool == nil || !r.target.mapEmpty || r.src.apart {
+	if r.pool == nil || !r.target.mapEmpty || r.src.apart {
 		return nil, nil // apart: the source is another database's already
 	}
-	cur, err := r.d.OpenSiblingCursor(r.ctx, r.tx, r.o.Pool, r.q.all)
+	cur, err := r.d.OpenSiblingCursor(r.ctx, r.tx, r.pool, r.q.all)
 	switch {
 	case err == nil:
 		r.o.Logger.Debug("reading the source on a sibling connection")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
@@ -144,7 +145,7 @@ func TestRunPaths(t *testing.T) {
 					t.Errorf("read on a sibling connection = %v, want %v", sibling, want)
 				}
 				if strings.Contains(tc.want, "fail policy") {
-					if err == nil || res.Outcome != OutcomeRejected {
+					if err == nil || res.Outcome != audit.OutcomeRejected {
 						t.Fatalf("outcome %q, err %v: want rejected", res.Outcome, err)
 					}
 				} else if err != nil {

@@ -123,9 +123,8 @@ func insertLegacy(t *testing.T, db *database.DB, table, idCol, emailCol string, 
 	}
 }
 
-// run executes Run in a transaction, committing unless rollback is set. It
-// wires the run as the commands do: the transaction on a connection of its
-// own (Conn) and the pool for a sibling reader (Pool).
+// run executes Run in a write session, committing unless rollback is set,
+// as the commands do.
 func run(t *testing.T, db *database.DB, o Options, rollback bool) (Result, []byte, error) {
 	t.Helper()
 	ctx := context.Background()
@@ -134,20 +133,19 @@ func run(t *testing.T, db *database.DB, o Options, rollback bool) (Result, []byt
 	if o.BcryptCost == 0 {
 		o.BcryptCost = 4
 	}
-	tx, conn, err := db.BeginOnConn(ctx)
+	w, err := database.BeginWrite(ctx, db, database.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	o.Pool, o.Conn = db, conn
-	res, err := Run(ctx, tx, db.Dialect, o)
+	defer w.Close()
+	res, err := Run(ctx, w, o)
 	if err != nil || rollback {
-		if rerr := tx.Rollback(); rerr != nil {
+		if rerr := w.Rollback(); rerr != nil {
 			t.Fatal(rerr)
 		}
 		return res, []byte(report.String()), err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := w.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	return res, []byte(report.String()), nil

@@ -146,17 +146,6 @@ type Options struct {
 	RunID string
 	Now   time.Time
 
-	// Pool, when set, is the pool the transaction came from. The one-pass
-	// copy into an empty dhmig_user_map then reads the source on a second
-	// connection of it that shares the transaction's snapshot (PostgreSQL),
-	// so the database reads and writes on two backends at once.
-	Pool database.Beginner
-
-	// Conn, when set, is the connection the transaction was begun on: the
-	// copy's PostgreSQL COPY data then goes to it without database/sql's
-	// per-value work.
-	Conn database.RawConn
-
 	// Source, when set, is a read-only snapshot of another database that
 	// holds the legacy table (--source-url): it is read there, with that
 	// database's dialect, and only the transaction Run is handed is

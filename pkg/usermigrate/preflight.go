@@ -22,7 +22,7 @@ func (r *runner) preflight(cur database.Cursor, concurrent bool) error {
 	if err := createStage(ctx, r.tx, stageKeys); err != nil {
 		return err
 	}
-	keys, err := r.d.NewInserter(ctx, r.tx, r.o.Conn, stageKeys, keyColumns, nil)
+	keys, err := r.d.NewInserter(ctx, r.tx, r.raw, stageKeys, keyColumns, nil)
 	if err != nil {
 		return err
 	}

@@ -1,20 +1,14 @@
 package usermigrate
 
-// Outcomes of a run.
-const (
-	OutcomeMigrated  = "migrated"
-	OutcomeNothing   = "nothing_to_migrate"
-	OutcomeRejected  = "rejected"
-	OutcomeCancelled = "cancelled"
-)
+import "github.com/dhafnckmcp/dhmig/pkg/audit"
 
 // Result is what a run did (or, in a dry run, would do). Its JSON form is
 // the documented output of `dhmig migrate-users -o json`.
 type Result struct {
-	RunID       string `json:"run_id"`
-	DryRun      bool   `json:"dry_run"`
-	Outcome     string `json:"outcome"`
-	SourceTable string `json:"source_table"`
+	RunID       string        `json:"run_id"`
+	DryRun      bool          `json:"dry_run"`
+	Outcome     audit.Outcome `json:"outcome"`
+	SourceTable string        `json:"source_table"`
 
 	// RowsRead counts every row of the source table; it always equals
 	// AlreadyMigrated + Migrated + Rejected.

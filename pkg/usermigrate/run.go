@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
 )
@@ -19,9 +20,12 @@ import (
 // sealed temporary passwords would save a noticeable wait.
 const sealedHint = 10 * time.Second
 
-// Run migrates the legacy rows not yet in dhmig_user_map into auth_users on
-// ex, which must be a transaction (*sqlx.Tx) the caller owns: Run never
-// begins, commits or rolls back. Clean data is migrated in one streaming
+// Run migrates the legacy rows not yet in dhmig_user_map into auth_users in
+// the write session's transaction, which the caller owns: Run never
+// begins, commits or rolls back. The one-pass copy into an empty
+// dhmig_user_map reads the source beside the transaction on another
+// connection of the session's pool (PostgreSQL), and PostgreSQL's COPY
+// data goes straight to the session's connection. Clean data is migrated in one streaming
 // pass (see fast.go); data with conflicts, fail-policy rejections or bcrypt
 // temporary passwords takes the careful path: a preflight that classifies
 // every row, then the copy.
@@ -30,7 +34,7 @@ const sealedHint = 10 * time.Second
 // returns the Result with an error wrapping ErrRejected (exit 3); the
 // database is untouched. A missing auth schema returns ErrNoSchema. Any
 // other error leaves the transaction in an unknown state: roll it back.
-func Run(ctx context.Context, ex database.Executor, d database.Dialect, opts Options) (Result, error) {
+func Run(ctx context.Context, w *database.WriteSession, opts Options) (Result, error) {
 	start := time.Now()
 	if err := opts.normalize(); err != nil {
 		return Result{}, err
@@ -42,16 +46,13 @@ func Run(ctx context.Context, ex database.Executor, d database.Dialect, opts Opt
 		}
 		opts.RunID = id.String()
 	}
-	tx, ok := ex.(*sqlx.Tx)
-	if !ok {
-		return Result{}, fmt.Errorf("usermigrate.Run needs a transaction (*sqlx.Tx), got %T: the copy is all-or-nothing", ex)
-	}
+	tx, d := w.Tx(), w.Dialect()
 	res := Result{
 		RunID: opts.RunID, DryRun: opts.DryRun, SourceTable: opts.SourceTable, RejectedByCode: map[string]int64{},
 		OnConflict: opts.OnConflict, UnsupportedHash: opts.UnsupportedHash, EmailCase: opts.EmailCase,
 		TempMode: string(opts.TempPasswords), BcryptCost: opts.BcryptCost,
 	}
-	r := &runner{ctx: ctx, tx: tx, d: d, o: &opts, res: &res, report: newReportWriter(opts.Rejects),
+	r := &runner{ctx: ctx, tx: tx, raw: w.Raw(), pool: w.Pool(), d: d, o: &opts, res: &res, report: newReportWriter(opts.Rejects),
 		src: newSource(tx, d, opts.Source)}
 	err := r.run()
 	res.DurationSeconds = time.Since(start).Seconds()
@@ -62,7 +63,7 @@ func Run(ctx context.Context, ex database.Executor, d database.Dialect, opts Opt
 		err = ferr
 	}
 	if errors.Is(err, context.Canceled) {
-		res.Outcome = OutcomeCancelled
+		res.Outcome = audit.OutcomeCancelled
 	}
 	return res, err
 }
@@ -71,6 +72,8 @@ func Run(ctx context.Context, ex database.Executor, d database.Dialect, opts Opt
 type runner struct {
 	ctx    context.Context
 	tx     *sqlx.Tx
+	raw    database.RawConn  // the connection tx runs on
+	pool   database.Beginner // where a reader beside tx connects
 	d      database.Dialect
 	o      *Options
 	res    *Result
@@ -168,7 +171,7 @@ func (r *runner) careful() error {
 	phase = time.Now()
 	defer func() { o.Logger.Debug("copy done", "seconds", time.Since(phase).Seconds()) }()
 	if r.fatal > 0 {
-		res.Outcome = OutcomeRejected
+		res.Outcome = audit.OutcomeRejected
 		if err := r.copy(cur, concurrent, false); err != nil {
 			return err
 		}
@@ -188,9 +191,9 @@ func (r *runner) rejectedError() error {
 }
 
 func (r *runner) setOutcome() {
-	r.res.Outcome = OutcomeMigrated
+	r.res.Outcome = audit.OutcomeMigrated
 	if r.res.Migrated == 0 {
-		r.res.Outcome = OutcomeNothing
+		r.res.Outcome = audit.OutcomeNothing
 	}
 }
 

@@ -58,7 +58,7 @@ func (r *runner) stageAuthKeys(ctx context.Context) error {
 	if r.target.authRows == 0 {
 		return nil
 	}
-	ins, err := r.d.NewInserter(ctx, r.tx, r.o.Conn, stageAuth, []string{"email", "username"}, nil)
+	ins, err := r.d.NewInserter(ctx, r.tx, r.raw, stageAuth, []string{"email", "username"}, nil)
 	if err != nil {
 		return err
 	}
