@@ -73,7 +73,7 @@ func TestWritingFlows(t *testing.T) {
 			t.Fatalf("execute: %+v, %v", res, err)
 		}
 
-		dropped, _, err := migration.PreviewSchemaRollback(ctx, db)
+		dropped, _, err := migration.PreviewSchemaRollback(ctx, db, nil)
 		if err != nil || len(dropped) == 0 || count(t, db, "auth_users") != 4 {
 			t.Fatalf("preview: dropped %v, %v; it must change nothing", dropped, err)
 		}
