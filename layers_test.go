@@ -85,3 +85,57 @@ func TestLayers(t *testing.T) {
 		}
 	}
 }
+
+// levels are the layers of docs/architecture.md, lowest first: a package
+// imports only packages of a lower level, and a package's helpers for
+// tests (pkg/database/dbtest…) import their parent.
+var levels = [][]string{
+	{"pkg/target", "pkg/output", "pkg/password", "sql", "internal"},
+	{"pkg/database", "pkg/token"},
+	{"pkg/audit", "pkg/schema", "pkg/backup"},
+	{"pkg/usermigrate", "pkg/integrity", "pkg/metrics", "pkg/notify", "pkg/smoke"},
+	{"pkg/migration"},
+	{"pkg/config"},
+	{"pkg/cli"},
+	{"cmd", "bench", ""},
+}
+
+// levelOf is the level of the longest directory in levels holding path.
+func levelOf(t *testing.T, path string) (level int, dir string) {
+	level = -1
+	for l, dirs := range levels {
+		for _, d := range dirs {
+			in := d == "" && path == module || d != "" && under(path, d)
+			if in && (level < 0 || len(d) > len(dir)) {
+				level, dir = l, d
+			}
+		}
+	}
+	if level < 0 {
+		t.Fatalf("%s is in no layer of docs/architecture.md: add it to levels", path)
+	}
+	return level, dir
+}
+
+// TestArrowsPointDown holds every package to the layers: no import of a
+// package on its own level or above, so pkg/migration is the only writer's
+// entry below the CLI and the rule book depends on nothing.
+func TestArrowsPointDown(t *testing.T) {
+	output := module + "/pkg/output"
+	for _, p := range listPackages(t) {
+		lp, dir := levelOf(t, p.path)
+		for imp := range p.imports {
+			if !strings.HasPrefix(imp, module+"/") && imp != module {
+				continue
+			}
+			li, idir := levelOf(t, imp)
+			parent := idir == dir && strings.HasPrefix(p.path, imp+"/")
+			if li >= lp && !parent {
+				t.Errorf("%s (level %d) imports %s (level %d): arrows point down only", p.path, lp, imp, li)
+			}
+			if imp == output && !under(p.path, "pkg/cli") && !under(p.path, "cmd") {
+				t.Errorf("%s imports pkg/output, which serves the CLI only", p.path)
+			}
+		}
+	}
+}
