@@ -261,7 +261,7 @@ func Generate(ctx context.Context, db *database.DB, o Options) (int, error) {
 // columns take the loose values as they are; PostgreSQL's typed columns
 // take what a loose value stands for (a time, a boolean word it parses
 // itself), and NULL for the integer 2, which no boolean column holds.
-func legacyValues(d database.Dialect, u LegacyUser) (created, active any) {
+func legacyValues(d database.Core, u LegacyUser) (created, active any) {
 	sqlite := d.Kind() == database.SQLite
 	switch v := u.CreatedAt.(type) {
 	case time.Time:

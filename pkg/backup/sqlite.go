@@ -74,7 +74,7 @@ func checkSQLiteCopy(ctx context.Context, db *database.DB, dest string, m *Manif
 }
 
 // describe records the server version, tables and row counts seen by q.
-func describe(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, m *Manifest) error {
+func describe(ctx context.Context, q sqlx.QueryerContext, d database.Core, m *Manifest) error {
 	v, err := d.ServerVersion(ctx, q)
 	if err != nil {
 		return fmt.Errorf("server version: %w", err)

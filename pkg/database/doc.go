@@ -10,7 +10,7 @@
 // ErrLockHeld once another writer has held the database for the lock
 // timeout.
 //
-// The Dialect is the sum of four roles, and a consumer asks for the one it
+// The Dialect is the sum of five roles, and a consumer asks for the ones it
 // uses:
 //
 //   - Core: kind, driver, quoting, value encodings, introspection, and the

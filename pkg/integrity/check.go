@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
-
-	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
 // Severity says whether a failing check fails verification (error) or is
@@ -84,7 +82,7 @@ const (
 const MaxReaders = int(numLanes)
 
 // Find runs this check alone on q and returns what it found.
-func (c Check) Find(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (f Finding, err error) {
+func (c Check) Find(ctx context.Context, q sqlx.QueryerContext, d Dialect, opts Options) (f Finding, err error) {
 	o, err := opts.normalize()
 	if err != nil {
 		return Finding{}, err

@@ -23,7 +23,7 @@ const (
 // options, which tables exist, and counts computed in advance.
 type env struct {
 	q      sqlx.QueryerContext
-	d      database.Dialect
+	d      checkDialect
 	o      Options
 	tables []string
 	// users and tokens are the target's user and refresh-token tables
@@ -40,7 +40,7 @@ type env struct {
 	now time.Time
 }
 
-func newEnv(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, o Options) (*env, error) {
+func newEnv(ctx context.Context, q sqlx.QueryerContext, d checkDialect, o Options) (*env, error) {
 	tables, err := d.Tables(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-
-	"github.com/dhafnckmcp/dhmig/pkg/database"
 )
 
 // Result is one check's outcome in a report.
@@ -69,7 +67,7 @@ func (r Report) FailedIDs() []string {
 // ErrVerifyFailed when an error-severity check failed — the report is
 // complete then — and is any other error when verification could not run
 // (the report holds the checks that finished).
-func Run(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (rep Report, err error) {
+func Run(ctx context.Context, q sqlx.QueryerContext, d Dialect, opts Options) (rep Report, err error) {
 	start := time.Now()
 	rep = Report{Checks: []Result{}}
 	o, err := opts.normalize()

@@ -92,7 +92,7 @@ type Snapshot struct {
 // read pass (Dialect.ReadPass: on PostgreSQL a connection pool is read in
 // one read-only transaction, so the counts agree with each other; on SQLite
 // no transaction is begun). It never writes.
-func Collect(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options) (s Snapshot, err error) {
+func Collect(ctx context.Context, q sqlx.QueryerContext, d Dialect, opts Options) (s Snapshot, err error) {
 	if opts.SourceTable == "" {
 		opts.SourceTable = "legacy_users"
 	}
@@ -173,7 +173,7 @@ const MaxReaders = 2
 
 // collectOthers fills what does not come from auth_users: the bookkeeping,
 // the legacy table and the refresh tokens.
-func collectOthers(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options, tables []string, s *Snapshot) (err error) {
+func collectOthers(ctx context.Context, q sqlx.QueryerContext, d database.Core, opts Options, tables []string, s *Snapshot) (err error) {
 	has := func(t string) bool { return slices.Contains(tables, t) }
 	if has("dhmig_user_map") {
 		var migrated, temp sql.NullInt64
@@ -224,7 +224,7 @@ func collectOthers(ctx context.Context, q sqlx.QueryerContext, d database.Dialec
 // third cheaper than SUM(CASE …) on SQLite). Only when some users are left
 // over (another role, several roles) does it group just those, in a second
 // query. Statuses are collectStatuses' part.
-func collectUsers(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, opts Options, s *Snapshot) error {
+func collectUsers(ctx context.Context, q sqlx.QueryerContext, d countDialect, opts Options, s *Snapshot) error {
 	p := opts.Target
 	locked, args := lockedPred(d, p, opts.Now)
 	cols := []string{"COUNT(*)", "COUNT(*) FILTER (WHERE " + locked + ")"}
@@ -272,7 +272,7 @@ func collectUsers(ctx context.Context, q sqlx.QueryerContext, d database.Dialect
 
 // lockedPred is the target's "account locked" as SQL: its lock flag, or
 // its locked-until time still ahead of now.
-func lockedPred(d database.Dialect, p *target.Profile, now time.Time) (string, []any) {
+func lockedPred(d database.Core, p *target.Profile, now time.Time) (string, []any) {
 	if p.Columns.LockedUntil != "" {
 		return p.Columns.LockedUntil + " > ?", []any{d.Timestamp(now)}
 	}
@@ -307,7 +307,7 @@ func collectStatuses(ctx context.Context, q sqlx.QueryerContext, p *target.Profi
 // collectOtherRoles groups the users the scan did not count by their role
 // list first (a few distinct lists in practice), then expands only those
 // lists.
-func collectOtherRoles(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, p *target.Profile, roles, where string, args []any, s *Snapshot) error {
+func collectOtherRoles(ctx context.Context, q sqlx.QueryerContext, d roleDialect, p *target.Profile, roles, where string, args []any, s *Snapshot) error {
 	from, role := d.UnnestRolesSQL("g.roles", "r")
 	grouped := `SELECT roles, COUNT(*) AS n FROM ` + p.Users + ` WHERE ` + where + ` GROUP BY roles`
 	if roles != "roles" {

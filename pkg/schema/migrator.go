@@ -15,7 +15,7 @@ import (
 
 // Migrator applies and reverts one target's migrations on one dialect.
 type Migrator struct {
-	dialect    database.Dialect
+	dialect    database.Core
 	migrations []Migration
 	historyDDL string
 	// users is the target's user table: when it was adopted, the rows
@@ -40,10 +40,10 @@ type Step struct {
 }
 
 // New returns a migrator over the guide target's embedded SQL files.
-func New(d database.Dialect) (*Migrator, error) { return NewFor(d, target.Guide) }
+func New(d database.Core) (*Migrator, error) { return NewFor(d, target.Guide) }
 
 // NewFor returns a migrator over the embedded SQL files of target p.
-func NewFor(d database.Dialect, p *target.Profile) (*Migrator, error) {
+func NewFor(d database.Core, p *target.Profile) (*Migrator, error) {
 	fsys := fs.FS(sqlfiles.FS)
 	if p.SQLDir != "" {
 		sub, err := fs.Sub(sqlfiles.FS, p.SQLDir)
@@ -62,7 +62,7 @@ func NewFor(d database.Dialect, p *target.Profile) (*Migrator, error) {
 
 // NewFromFS returns a migrator over fsys/<dialect kind>/, for the guide
 // target's tables.
-func NewFromFS(fsys fs.FS, d database.Dialect) (*Migrator, error) {
+func NewFromFS(fsys fs.FS, d database.Core) (*Migrator, error) {
 	migs, history, err := Load(fsys, string(d.Kind()))
 	if err != nil {
 		return nil, err

@@ -36,7 +36,7 @@ type Account struct {
 // which the email index answers, then, when none is stored canonically, by
 // comparing canonical forms (a scan, for rows written with --email-case
 // preserve or by someone else). It only reads.
-func FindAccounts(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, email string) ([]Account, error) {
+func FindAccounts(ctx context.Context, q sqlx.QueryerContext, d Dialect, email string) ([]Account, error) {
 	canon := target.CanonEmail(email)
 	tables, err := d.Tables(ctx, q)
 	if err != nil {
@@ -65,7 +65,7 @@ func FindAccounts(ctx context.Context, q sqlx.QueryerContext, d database.Dialect
 // email only in a database verify already fails.
 const maxAccounts = 10
 
-func selectAccounts(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, mapped bool, where string, arg string) ([]Account, error) {
+func selectAccounts(ctx context.Context, q sqlx.QueryerContext, d database.Core, mapped bool, where string, arg string) ([]Account, error) {
 	// The bookkeeping columns come from subqueries so that a user mapped
 	// twice (two legacy rows) is still one row; booleans are read through
 	// CASE, which both engines evaluate alike (0/1 on SQLite, boolean on
@@ -100,7 +100,7 @@ func selectAccounts(ctx context.Context, q sqlx.QueryerContext, d database.Diale
 
 // accountRoles reads a user's roles through the dialect's own expansion of
 // the roles column (a JSON list on SQLite, an array on PostgreSQL).
-func accountRoles(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, id string) ([]string, error) {
+func accountRoles(ctx context.Context, q sqlx.QueryerContext, d Dialect, id string) ([]string, error) {
 	from, role := d.UnnestRolesSQL("u.roles", "r")
 	var roles []string
 	query := `SELECT CAST(` + role + ` AS TEXT) FROM auth_users u CROSS JOIN ` + from + ` WHERE u.id = ?`
@@ -110,6 +110,6 @@ func accountRoles(ctx context.Context, q sqlx.QueryerContext, d database.Dialect
 	return roles, nil
 }
 
-func rebind(d database.Dialect, query string) string {
+func rebind(d database.Core, query string) string {
 	return sqlx.Rebind(sqlx.BindType(d.DriverName()), query)
 }

@@ -63,7 +63,7 @@ const maxLegacyRows = 10
 // findLegacy returns the legacy rows with this canonical email; found is
 // false when there is no legacy table to look in. Rows without an id cannot
 // be told apart and are left out (verify's parity check counts them).
-func findLegacy(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, tables []string, src LegacySource, email string) (rows []LegacyRow, found bool, err error) {
+func findLegacy(ctx context.Context, q sqlx.QueryerContext, d Dialect, tables []string, src LegacySource, email string) (rows []LegacyRow, found bool, err error) {
 	if !slices.Contains(tables, src.Table) {
 		return nil, false, nil
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
 	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
@@ -92,7 +91,7 @@ func (v Verdict) Err() error {
 
 // Check says whether the app would let the user log in and, if not, every
 // reason why, reading q (a pool or a transaction) and never writing.
-func Check(ctx context.Context, q sqlx.QueryerContext, d database.Dialect, o CheckOptions) (Verdict, error) {
+func Check(ctx context.Context, q sqlx.QueryerContext, d Dialect, o CheckOptions) (Verdict, error) {
 	rules := target.GuideLogin
 	if o.Rules != nil {
 		rules = *o.Rules

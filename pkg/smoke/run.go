@@ -9,7 +9,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/token"
 )
 
@@ -28,7 +27,7 @@ type Options struct {
 	Refresh bool
 	// DB and Dialect read the account's auth_users row.
 	DB      sqlx.QueryerContext
-	Dialect database.Dialect
+	Dialect Dialect
 	// Now is the clock tokens are judged by (default time.Now).
 	Now func() time.Time
 }

@@ -16,7 +16,7 @@ const adoptedObjects = "dhmig_adopted_objects"
 // tableAdopted reports whether dhmig adopted table instead of creating it:
 // the copy then never drops its indexes or changes its defaults, even for
 // the length of a transaction.
-func tableAdopted(ctx context.Context, d database.Dialect, q sqlx.QueryerContext, table string) (bool, error) {
+func tableAdopted(ctx context.Context, d database.Core, q sqlx.QueryerContext, table string) (bool, error) {
 	if ok, err := database.TableExists(ctx, d, q, adoptedObjects); err != nil || !ok {
 		return false, err
 	}

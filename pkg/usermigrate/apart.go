@@ -23,12 +23,12 @@ import (
 type source struct {
 	q  sqlx.QueryerContext
 	tx *sqlx.Tx // for cursors
-	d  database.Dialect
+	d  sourceDialect
 	// apart: another database than the one written.
 	apart bool
 }
 
-func newSource(tx *sqlx.Tx, d database.Dialect, snap *database.Snapshot) source {
+func newSource(tx *sqlx.Tx, d sourceDialect, snap *database.Snapshot) source {
 	if snap == nil {
 		return source{q: tx, tx: tx, d: d}
 	}
@@ -41,7 +41,7 @@ func newSource(tx *sqlx.Tx, d database.Dialect, snap *database.Snapshot) source 
 // database); rows, used when dhmig_user_map has rows, is in byte order of
 // the id text, the order mapFilter merges in (the rows sharing an id stay
 // adjacent either way); ids lists just the ids, in that order.
-func buildApartQueries(d database.Dialect, o *Options, mixedIDs bool) queries {
+func buildApartQueries(d queryDialect, o *Options, mixedIDs bool) queries {
 	q := buildQueries(d, o, mixedIDs)
 	idCol := `s.` + d.QuoteIdent(o.Columns.ID)
 	order := ` ORDER BY ` + d.BytewiseSQL(`CAST(`+idCol+` AS TEXT)`)

@@ -52,7 +52,7 @@ func (r *runner) sharedColumns(table string) []database.Shared {
 }
 
 // fixedValue encodes a target's fixed value for the dialect.
-func fixedValue(d database.Dialect, f target.Fixed) any {
+func fixedValue(d database.Core, f target.Fixed) any {
 	switch f.Kind {
 	case target.FixedBool:
 		return once(d.Bool(f.Bool))
@@ -139,7 +139,7 @@ func insert(ctx context.Context, in database.Inserter, rows [][]any, data []byte
 // user-table and dhmig_user_map rows (userColumns, mapColumns). Values that
 // are the same for every row are converted once.
 type rowMaker struct {
-	d                   database.Dialect
+	d                   valueDialect
 	o                   *Options
 	p                   *target.Profile
 	temps               *password.TempSource
@@ -151,7 +151,7 @@ type rowMaker struct {
 	width                int
 }
 
-func newRowMaker(d database.Dialect, o *Options, temps *password.TempSource) *rowMaker {
+func newRowMaker(d valueDialect, o *Options, temps *password.TempSource) *rowMaker {
 	k := &rowMaker{d: d, o: o, p: o.Target, temps: temps, tempFlag: once(d.Bool(true)), copiedVal: once(d.Bool(false)),
 		verified: once(d.Bool(true)), unverified: once(d.Bool(false)), tempScheme: "bcrypt_temp", width: len(userColumns(o.Target))}
 	if o.DryRun || o.TempPasswords == password.TempSealed {

@@ -13,7 +13,7 @@ import (
 // newUserID makes a user id as the target's application would: UUIDv7
 // for the guide (creation order keeps its index appends cheap), UUIDv4
 // where the app writes str(uuid4()), spelled by the dialect.
-func newUserID(d database.Dialect, f target.IDForm) (string, error) {
+func newUserID(d database.AppValues, f target.IDForm) (string, error) {
 	for {
 		u, err := uuid.NewV7()
 		if f.Random {

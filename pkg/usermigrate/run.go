@@ -74,7 +74,7 @@ type runner struct {
 	tx     *sqlx.Tx
 	raw    database.RawConn  // the connection tx runs on
 	pool   database.Beginner // where a reader beside tx connects
-	d      database.Dialect
+	d      copyDialect
 	o      *Options
 	res    *Result
 	report *reportWriter

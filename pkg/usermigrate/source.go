@@ -13,7 +13,7 @@ import (
 
 // checkSchema fails with ErrNoSchema unless the target's user table and
 // dhmig's tables exist.
-func checkSchema(ctx context.Context, d database.Dialect, q sqlx.QueryerContext, p *target.Profile) error {
+func checkSchema(ctx context.Context, d database.Core, q sqlx.QueryerContext, p *target.Profile) error {
 	for _, t := range []string{p.Users, "dhmig_user_map", "dhmig_rejects"} {
 		ok, err := database.TableExists(ctx, d, q, t)
 		if err != nil {
@@ -27,7 +27,7 @@ func checkSchema(ctx context.Context, d database.Dialect, q sqlx.QueryerContext,
 }
 
 // checkSource fails with a message naming the missing table or columns.
-func checkSource(ctx context.Context, d database.Dialect, q sqlx.QueryerContext, o *Options) error {
+func checkSource(ctx context.Context, d database.Core, q sqlx.QueryerContext, o *Options) error {
 	cols, err := d.Columns(ctx, q, o.SourceTable)
 	if err != nil {
 		return fmt.Errorf("read columns of %s: %w", o.SourceTable, err)
@@ -59,7 +59,7 @@ type queries struct {
 	all      string // every row in id order, for an empty dhmig_user_map
 }
 
-func buildQueries(d database.Dialect, o *Options, mixedIDs bool) queries {
+func buildQueries(d database.Core, o *Options, mixedIDs bool) queries {
 	q := d.QuoteIdent
 	c := o.Columns
 	src := q(o.SourceTable)

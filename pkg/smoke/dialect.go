@@ -1,0 +1,11 @@
+package smoke
+
+import "github.com/dhafnckmcp/dhmig/pkg/database"
+
+// Dialect is the part of database.Dialect an account lookup uses:
+// introspection and placeholders, and the SQL forms that canonicalise an
+// email and expand a role list.
+type Dialect interface {
+	database.Core
+	database.CheckSQL
+}
