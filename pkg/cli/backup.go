@@ -21,8 +21,12 @@ import (
 
 type backupOptions struct {
 	configDirs []string
-	format     string
+	format     string // the dump's
 	keep       int
+
+	// Set by RunE from the root's flags.
+	output output.Format
+	config func() (*config.Config, error)
 }
 
 // backupResult is the JSON shape of `dhmig backup -o json`.
@@ -34,9 +38,10 @@ type backupResult struct {
 }
 
 // NewBackupCmd takes a consistent, checksummed backup; its subcommands list
-// and verify backups.
-func NewBackupCmd(f *Factory) *cobra.Command {
-	opts := backupOptions{}
+// and verify backups. runF, when not nil, runs instead of the backup with
+// the options the flags built.
+func NewBackupCmd(f *Factory, runF func(*backupOptions) error) *cobra.Command {
+	opts := backupOptions{config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "backup",
 		Short: "Back up the database, config dirs and .env into a checksummed backup directory",
@@ -51,8 +56,8 @@ Prints the backup id on stdout, so a script can keep it:
   id=$(dhmig backup --keep 10)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := f.Format(output.Table, output.JSON)
-			if err != nil {
+			var err error
+			if opts.output, err = f.Format(output.Table, output.JSON); err != nil {
 				return err
 			}
 			if opts.format != backup.FormatCustom && opts.format != backup.FormatPlain {
@@ -66,7 +71,10 @@ Prints the backup id on stdout, so a script can keep it:
 					return usageErrorf("--config-dir %s is not a directory", d)
 				}
 			}
-			return runBackup(cmd.Context(), f, opts, format)
+			if runF != nil {
+				return runF(&opts)
+			}
+			return runBackup(cmd.Context(), f, opts)
 		},
 	}
 	cmd.Flags().StringArrayVar(&opts.configDirs, "config-dir", nil, "config directory to include (repeatable)")
@@ -76,8 +84,8 @@ Prints the backup id on stdout, so a script can keep it:
 	return cmd
 }
 
-func runBackup(ctx context.Context, f *Factory, opts backupOptions, format output.Format) error {
-	cfg, err := f.Config()
+func runBackup(ctx context.Context, f *Factory, opts backupOptions) error {
+	cfg, err := opts.config()
 	if err != nil {
 		return err
 	}
@@ -104,7 +112,7 @@ func runBackup(ctx context.Context, f *Factory, opts backupOptions, format outpu
 			return err
 		}
 	}
-	if format == output.JSON {
+	if opts.output == output.JSON {
 		return output.WriteJSON(f.IO.Out, res)
 	}
 	_, err = fmt.Fprintln(f.IO.Out, m.ID)

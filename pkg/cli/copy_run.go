@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dhafnckmcp/dhmig/pkg/audit"
+	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/migration"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
@@ -19,6 +20,8 @@ type copyCommand struct {
 	execute bool
 	confirm string // the production confirmation's action, with %s for the database
 	rejects string // --rejects
+	// config is the command's configuration (the factory's, loaded once).
+	config func() (*config.Config, error)
 	// call makes the command's one call into pkg/migration; render says
 	// whether there is a result to show.
 	call func(ctx context.Context, in copyInput) (render bool, err error)
@@ -42,7 +45,7 @@ type copyInput struct {
 // rejects report, progress bars, the database and the source, the call,
 // the render.
 func (f *Factory) runCopy(ctx context.Context, c copyCommand, users usermigrate.Options) (err error) {
-	cfg, err := f.Config()
+	cfg, err := c.config()
 	if err != nil {
 		return err
 	}

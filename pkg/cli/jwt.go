@@ -31,7 +31,7 @@ user's token family and version that last 30 days.`,
 		Args: cobra.NoArgs,
 		RunE: runGroup,
 	}
-	cmd.AddCommand(newJWTIssueCmd(f), newJWTVerifyCmd(f))
+	cmd.AddCommand(newJWTIssueCmd(f, nil), newJWTVerifyCmd(f))
 	return cmd
 }
 

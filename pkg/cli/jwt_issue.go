@@ -22,10 +22,16 @@ type jwtIssueOptions struct {
 	Version int64
 	// set are the flags given on the command line.
 	set map[string]bool
+
+	// Set by RunE from the root's flags.
+	output output.Format
+	config func() (*config.Config, error)
 }
 
-func newJWTIssueCmd(f *Factory) *cobra.Command {
-	opts := jwtIssueOptions{}
+// newJWTIssueCmd signs a token. runF, when not nil, runs instead with the
+// options the flags built.
+func newJWTIssueCmd(f *Factory, runF func(*jwtIssueOptions) error) *cobra.Command {
+	opts := jwtIssueOptions{config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "issue",
 		Short: "Print an access token signed with the configured secret",
@@ -48,8 +54,8 @@ version is not below their refresh_token_version.`,
   dhmig jwt issue --target dhafnck --type refresh --user-id "$USER_ID" --family "$FAMILY" --version 2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := f.Format(output.Table, output.JSON)
-			if err != nil {
+			var err error
+			if opts.output, err = f.Format(output.Table, output.JSON); err != nil {
 				return err
 			}
 			if opts.UserID == "" {
@@ -60,19 +66,10 @@ version is not below their refresh_token_version.`,
 			}
 			opts.set = map[string]bool{}
 			cmd.Flags().Visit(func(fl *pflag.Flag) { opts.set[fl.Name] = true })
-			cfg, err := f.Config()
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(&opts)
 			}
-			is, err := runJWTIssue(f, cfg, opts)
-			if err != nil {
-				return err
-			}
-			if format == output.JSON {
-				return output.WriteJSON(f.IO.Out, is)
-			}
-			_, err = fmt.Fprintln(f.IO.Out, is.Token)
-			return err
+			return runJWTIssue(f, opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.UserID, "user-id", "", "the sub claim: the user's id (required)")
@@ -88,7 +85,24 @@ version is not below their refresh_token_version.`,
 // issueClaimFlags are the flags that set a claim a kind may not carry.
 var issueClaimFlags = map[string]string{"email": "email", "roles": "roles", "family": "family", "version": "version"}
 
-func runJWTIssue(f *Factory, cfg *config.Config, opts jwtIssueOptions) (token.Issued, error) {
+func runJWTIssue(f *Factory, opts jwtIssueOptions) error {
+	cfg, err := opts.config()
+	if err != nil {
+		return err
+	}
+	is, err := issueJWT(f, cfg, opts)
+	if err != nil {
+		return err
+	}
+	if opts.output == output.JSON {
+		return output.WriteJSON(f.IO.Out, is)
+	}
+	_, err = fmt.Fprintln(f.IO.Out, is.Token)
+	return err
+}
+
+// issueJWT signs the token the options describe with the configured key.
+func issueJWT(f *Factory, cfg *config.Config, opts jwtIssueOptions) (token.Issued, error) {
 	p := cfg.Target()
 	kind, err := tokenKind(p, opts.Type)
 	if err != nil {

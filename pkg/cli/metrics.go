@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dhafnckmcp/dhmig/internal/atomicfile"
+	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/metrics"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 )
@@ -23,11 +25,19 @@ type metricsOptions struct {
 	sourceTable string
 	textfile    string
 	log         bool
+
+	// Set by RunE from the flags above and the root's; logPath is the
+	// migration log --log appends to.
+	output  output.Format
+	logPath string
+	config  func() (*config.Config, error)
 }
 
-// NewMetricsCmd prints the counts an operator watches after cutover.
-func NewMetricsCmd(f *Factory) *cobra.Command {
-	o := &metricsOptions{}
+// NewMetricsCmd prints the counts an operator watches after cutover. runF,
+// when not nil, runs instead of the counts with the options the flags
+// built.
+func NewMetricsCmd(f *Factory, runF func(*metricsOptions) error) *cobra.Command {
+	o := &metricsOptions{config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "metrics",
 		Short: "Count users, roles, temporary passwords, legacy rows and refresh tokens",
@@ -46,60 +56,26 @@ line to the migration log (--log-file or MIGRATION_LOG).`,
   dhmig metrics --log --log-file migration.log`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := f.Format(output.Table, output.JSON, output.Prometheus)
-			if err != nil {
+			var err error
+			if o.output, err = f.Format(output.Table, output.JSON, output.Prometheus); err != nil {
 				return err
 			}
 			if err := o.validate(); err != nil {
 				return err
 			}
-			logPath := ""
 			if o.log {
-				cfg, err := f.Config()
+				cfg, err := o.config()
 				if err != nil {
 					return err
 				}
-				if logPath = cfg.LogFile(); logPath == "" {
+				if o.logPath = cfg.LogFile(); o.logPath == "" {
 					return usageErrorf("--log needs a migration log: set --log-file or MIGRATION_LOG")
 				}
 			}
-			ctx := cmd.Context()
-			db, err := f.OpenDB(ctx)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(o)
 			}
-			defer db.Close()
-			// metrics only reads: the scan of auth_users gets a
-			// connection of its own (a SQLite pool holds one otherwise).
-			db.SetMaxOpenConns(metrics.MaxReaders)
-			src, closeSource, err := f.sourceSnapshot(ctx, db.Target)
-			if err != nil {
-				return err
-			}
-			defer closeSource()
-			p, err := f.Profile()
-			if err != nil {
-				return err
-			}
-			snap, err := metrics.Collect(ctx, db, db.Dialect, metrics.Options{SourceTable: o.sourceTable, Source: src, Target: p})
-			if err != nil {
-				return err
-			}
-			if o.textfile != "" {
-				if err := writeTextfile(o.textfile, snap); err != nil {
-					return err
-				}
-				f.Logger().Info("wrote metrics textfile", "path", o.textfile)
-			}
-			if logPath != "" {
-				if err := appendMetricsLog(logPath, snap); err != nil {
-					return err
-				}
-			}
-			if o.textfile != "" && f.Global.Output == "" {
-				return nil
-			}
-			return writeMetrics(f.IO.Out, format, snap)
+			return runMetrics(cmd.Context(), f, o)
 		},
 	}
 	fl := cmd.Flags()
@@ -107,6 +83,45 @@ line to the migration log (--log-file or MIGRATION_LOG).`,
 	fl.StringVar(&o.textfile, "textfile", "", "also write the Prometheus format to this file, atomically (name it *.prom)")
 	fl.BoolVar(&o.log, "log", false, "append the metrics as one JSON line to the migration log")
 	return cmd
+}
+
+func runMetrics(ctx context.Context, f *Factory, o *metricsOptions) error {
+	db, err := f.OpenDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// metrics only reads: the scan of auth_users gets a connection of its
+	// own (a SQLite pool holds one otherwise).
+	db.SetMaxOpenConns(metrics.MaxReaders)
+	src, closeSource, err := f.sourceSnapshot(ctx, db.Target)
+	if err != nil {
+		return err
+	}
+	defer closeSource()
+	cfg, err := o.config()
+	if err != nil {
+		return err
+	}
+	snap, err := metrics.Collect(ctx, db, db.Dialect, metrics.Options{SourceTable: o.sourceTable, Source: src, Target: cfg.Target()})
+	if err != nil {
+		return err
+	}
+	if o.textfile != "" {
+		if err := writeTextfile(o.textfile, snap); err != nil {
+			return err
+		}
+		f.Logger().Info("wrote metrics textfile", "path", o.textfile)
+	}
+	if o.logPath != "" {
+		if err := appendMetricsLog(o.logPath, snap); err != nil {
+			return err
+		}
+	}
+	if o.textfile != "" && f.Global.Output == "" {
+		return nil
+	}
+	return writeMetrics(f.IO.Out, o.output, snap)
 }
 
 // validate checks the flags before metrics connects.

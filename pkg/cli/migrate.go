@@ -11,6 +11,7 @@ import (
 
 	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/backup"
+	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
 	"github.com/dhafnckmcp/dhmig/pkg/migration"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
@@ -23,6 +24,11 @@ type migrateOptions struct {
 	backupMaxAge    time.Duration
 	skipBackupCheck bool
 	userCopyFlags
+
+	// Set by RunE from the flags above and the root's.
+	users  usermigrate.Options
+	output output.Format
+	config func() (*config.Config, error)
 }
 
 // migrateOutput is the documented JSON shape of migrate.
@@ -39,9 +45,10 @@ type migrateOutput struct {
 	RejectsReport string             `json:"rejects_report"`
 }
 
-// NewMigrateCmd runs the whole guide in one transaction.
-func NewMigrateCmd(f *Factory) *cobra.Command {
-	o := &migrateOptions{}
+// NewMigrateCmd runs the whole guide in one transaction. runF, when not
+// nil, runs instead of the migration with the options the flags built.
+func NewMigrateCmd(f *Factory, runF func(*migrateOptions) error) *cobra.Command {
+	o := &migrateOptions{config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "migrate [--dry-run | --execute]",
 		Short: "Backup gate, schema up, user copy and verify in one transaction (a dry run unless --execute)",
@@ -64,18 +71,20 @@ Exit codes: 0 done, 3 rows rejected under a fail policy or verify failed
   MIGRATION_ENV=production dhmig migrate --execute --yes -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			users, err := o.userCopyFlags.validate()
-			if err != nil {
+			var err error
+			if o.users, err = o.userCopyFlags.validate(); err != nil {
 				return err
 			}
 			if o.backupMaxAge <= 0 {
 				return usageErrorf("--backup-max-age must be positive, e.g. 24h")
 			}
-			format, err := f.Format(output.Table, output.JSON)
-			if err != nil {
+			if o.output, err = f.Format(output.Table, output.JSON); err != nil {
 				return err
 			}
-			return runMigrate(cmd.Context(), f, o, users, format)
+			if runF != nil {
+				return runF(o)
+			}
+			return runMigrate(cmd.Context(), f, o)
 		},
 	}
 	fl := cmd.Flags()
@@ -99,14 +108,14 @@ func verifyOptionsFor(users usermigrate.Options) integrity.Options {
 	return o
 }
 
-func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermigrate.Options, format output.Format) error {
-	cfg, err := f.Config()
+func runMigrate(ctx context.Context, f *Factory, o *migrateOptions) error {
+	cfg, err := o.config()
 	if err != nil {
 		return err
 	}
 	var out migrateOutput
 	return f.runCopy(ctx, copyCommand{
-		name: "migrate", execute: o.execute, rejects: o.rejects,
+		name: "migrate", execute: o.execute, rejects: o.rejects, config: o.config,
 		confirm: "migrate the users of %s in production (MIGRATION_ENV=production)",
 		call: func(ctx context.Context, in copyInput) (bool, error) {
 			out = migrateOutput{Database: in.db.Target.Redacted(), RunID: in.users.RunID}
@@ -150,12 +159,12 @@ func runMigrate(ctx context.Context, f *Factory, o *migrateOptions, users usermi
 		},
 		rendered: func(report string) error {
 			out.RejectsReport = report
-			if format == output.JSON {
+			if o.output == output.JSON {
 				return output.WriteJSON(f.IO.Out, out)
 			}
 			return writeMigrate(f, out)
 		},
-	}, users)
+	}, o.users)
 }
 
 func writeMigrate(f *Factory, out migrateOutput) error {

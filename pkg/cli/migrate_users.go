@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/dhafnckmcp/dhmig/pkg/audit"
+	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/migration"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
@@ -34,6 +35,11 @@ type migrateUsersOptions struct {
 	execute bool
 	dryRun  bool
 	userCopyFlags
+
+	// Set by RunE from the flags above and the root's.
+	users  usermigrate.Options
+	output output.Format
+	config func() (*config.Config, error)
 }
 
 // migrateUsersOutput is the documented JSON shape of migrate-users: the
@@ -53,9 +59,10 @@ type migrateUsersOutput struct {
 	table string
 }
 
-// NewMigrateUsersCmd copies legacy users into auth_users.
-func NewMigrateUsersCmd(f *Factory) *cobra.Command {
-	o := &migrateUsersOptions{}
+// NewMigrateUsersCmd copies legacy users into auth_users. runF, when not
+// nil, runs instead of the copy with the options the flags built.
+func NewMigrateUsersCmd(f *Factory, runF func(*migrateUsersOptions) error) *cobra.Command {
+	o := &migrateUsersOptions{config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "migrate-users [--dry-run | --execute]",
 		Short: "Copy legacy users into auth_users (a dry run unless --execute)",
@@ -75,15 +82,17 @@ Exit codes: 0 done, 3 rows rejected under a fail policy (nothing written),
   dhmig migrate-users --source-table old_users --map-column email=mail -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts, err := o.validate()
-			if err != nil {
+			var err error
+			if o.users, err = o.validate(); err != nil {
 				return err
 			}
-			format, err := f.Format(output.Table, output.JSON)
-			if err != nil {
+			if o.output, err = f.Format(output.Table, output.JSON); err != nil {
 				return err
 			}
-			return runMigrateUsers(cmd.Context(), f, o, opts, format)
+			if runF != nil {
+				return runF(o)
+			}
+			return runMigrateUsers(cmd.Context(), f, o)
 		},
 	}
 	fl := cmd.Flags()
@@ -162,10 +171,11 @@ func (f *Factory) rejectsReport(path, runID string) *usermigrate.ReportFile {
 	return usermigrate.NewReportFile(path)
 }
 
-func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, opts usermigrate.Options, format output.Format) error {
+func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions) error {
+	opts := o.users
 	var out migrateUsersOutput
 	return f.runCopy(ctx, copyCommand{
-		name: "migrate-users", execute: !opts.DryRun, rejects: o.rejects,
+		name: "migrate-users", execute: !opts.DryRun, rejects: o.rejects, config: o.config,
 		confirm: "copy the legacy users of %s in production (MIGRATION_ENV=production)",
 		call: func(ctx context.Context, in copyInput) (bool, error) {
 			out = migrateUsersOutput{Database: in.db.Target.Redacted(), table: in.users.Target.Users}
@@ -189,7 +199,7 @@ func runMigrateUsers(ctx context.Context, f *Factory, o *migrateUsersOptions, op
 		},
 		rendered: func(report string) error {
 			out.RejectsReport = report
-			if format == output.JSON {
+			if o.output == output.JSON {
 				return output.WriteJSON(f.IO.Out, out)
 			}
 			return writeMigrateUsers(f, out)

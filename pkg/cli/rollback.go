@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dhafnckmcp/dhmig/pkg/backup"
+	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/migration"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
@@ -18,11 +19,15 @@ import (
 )
 
 type rollbackOptions struct {
-	ref        string
-	dryRun     bool
-	config     bool
-	noSafety   bool
-	schemaOnly bool
+	ref         string
+	dryRun      bool
+	configFiles bool
+	noSafety    bool
+	schemaOnly  bool
+
+	// Set by RunE from the root's flags.
+	output output.Format
+	config func() (*config.Config, error)
 }
 
 // rollbackResult is the JSON shape of `dhmig rollback -o json`.
@@ -46,8 +51,10 @@ type rollbackResult struct {
 }
 
 // NewRollbackCmd restores a verified backup, or reverts dhmig's schema.
-func NewRollbackCmd(f *Factory) *cobra.Command {
-	opts := rollbackOptions{}
+// runF, when not nil, runs instead of the rollback with the options the
+// flags built.
+func NewRollbackCmd(f *Factory, runF func(*rollbackOptions) error) *cobra.Command {
+	opts := rollbackOptions{config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "rollback [--backup ID|latest] [--dry-run] [--yes] [--config] [--no-safety-backup] [--schema-only]",
 		Short: "Restore a verified backup, or drop what dhmig created (--schema-only)",
@@ -72,26 +79,29 @@ kept, with only the users dhmig migrated into it deleted.
 Stop the services that use the database first (see docs/rollback.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := f.Format(output.Table, output.JSON)
-			if err != nil {
+			var err error
+			if opts.output, err = f.Format(output.Table, output.JSON); err != nil {
 				return err
 			}
-			if opts.schemaOnly && (cmd.Flags().Changed("backup") || opts.config) {
+			if opts.schemaOnly && (cmd.Flags().Changed("backup") || opts.configFiles) {
 				return usageErrorf("--schema-only restores no backup: it cannot be combined with --backup or --config")
 			}
 			if strings.TrimSpace(opts.ref) == "" {
 				return usageErrorf("--backup needs a backup id or latest")
 			}
-			if opts.schemaOnly {
-				return runRollbackSchema(cmd.Context(), f, opts, format)
+			if runF != nil {
+				return runF(&opts)
 			}
-			return runRollback(cmd.Context(), f, opts, format)
+			if opts.schemaOnly {
+				return runRollbackSchema(cmd.Context(), f, opts)
+			}
+			return runRollback(cmd.Context(), f, opts)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.ref, "backup", backup.Latest, "backup id to restore, or latest")
 	fl.BoolVar(&opts.dryRun, "dry-run", false, "verify and show the plan; change nothing")
-	fl.BoolVar(&opts.config, "config", false, "also restore the config files and .env from the backup")
+	fl.BoolVar(&opts.configFiles, "config", false, "also restore the config files and .env from the backup")
 	fl.BoolVar(&opts.noSafety, "no-safety-backup", false, "do not back up the current state first")
 	fl.BoolVar(&opts.schemaOnly, "schema-only", false, "drop what dhmig created instead of restoring a backup")
 	return cmd
@@ -113,10 +123,10 @@ func auditRollback(f *Factory, command string, opts rollbackOptions, res *rollba
 	}
 }
 
-func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format output.Format) (err error) {
+func runRollback(ctx context.Context, f *Factory, opts rollbackOptions) (err error) {
 	var res rollbackResult
 	defer auditRollback(f, "rollback", opts, &res, &err)()
-	cfg, err := f.Config()
+	cfg, err := opts.config()
 	if err != nil {
 		return err
 	}
@@ -125,7 +135,7 @@ func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format o
 		return err
 	}
 	defer db.Close()
-	ropts := backup.RestoreOptions{Dir: cfg.BackupDir(), Ref: opts.ref, Config: opts.config,
+	ropts := backup.RestoreOptions{Dir: cfg.BackupDir(), Ref: opts.ref, Config: opts.configFiles,
 		LockTimeout: cfg.LockTimeout(), Log: logLines{f.Logger()}}
 	plan, err := backup.PlanRestore(ctx, db, ropts)
 	if err != nil {
@@ -133,9 +143,9 @@ func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format o
 	}
 	res = rollbackResult{Database: db.Target.Redacted(), Mode: "backup", DryRun: opts.dryRun, Backup: plan.Backup.ID, Plan: &plan}
 	if opts.dryRun {
-		return writeRollback(f, format, res, opts)
+		return writeRollback(f, res, opts)
 	}
-	if format != output.JSON && !f.Global.Quiet {
+	if opts.output != output.JSON && !f.Global.Quiet {
 		writeRestorePlan(f.IO.ErrOut, plan, opts)
 	}
 	if err := f.confirm(fmt.Sprintf("replace %s with backup %s", db.Target.Redacted(), plan.Backup.ID)); err != nil {
@@ -144,7 +154,7 @@ func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format o
 	var safety *backup.Options
 	if !opts.noSafety {
 		safety = f.safetyBackupOptions(cfg)
-		if opts.config {
+		if opts.configFiles {
 			safety.EnvFile, safety.ConfigDirs = cfg.EnvFile, existingDirs(plan.Backup.ConfigDirs)
 		}
 	}
@@ -156,8 +166,8 @@ func runRollback(ctx context.Context, f *Factory, opts rollbackOptions, format o
 	}
 	res.Changed = true
 	f.Logger().Info("rollback complete", "database", res.Database, "backup", res.Backup,
-		"safety_backup", res.SafetyBackup, "config", opts.config)
-	return writeRollback(f, format, res, opts)
+		"safety_backup", res.SafetyBackup, "config", opts.configFiles)
+	return writeRollback(f, res, opts)
 }
 
 func existingDirs(dirs []string) []string {
@@ -170,7 +180,7 @@ func existingDirs(dirs []string) []string {
 	return out
 }
 
-func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, format output.Format) (err error) {
+func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions) (err error) {
 	var res rollbackResult
 	defer auditRollback(f, "rollback --schema-only", opts, &res, &err)()
 	db, err := f.OpenDB(ctx)
@@ -178,10 +188,11 @@ func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, fo
 		return err
 	}
 	defer db.Close()
-	p, err := f.Profile()
+	cfg, err := opts.config()
 	if err != nil {
 		return err
 	}
+	p := cfg.Target()
 	dropped, preview, err := migration.PreviewSchemaRollback(ctx, db, p)
 	if err != nil {
 		return err
@@ -191,17 +202,13 @@ func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, fo
 		res.TablesKept, res.UsersRemoved = append(res.TablesKept, s.Kept...), res.UsersRemoved+s.RowsRemoved
 	}
 	if opts.dryRun || len(dropped) == 0 {
-		return writeRollback(f, format, res, opts)
+		return writeRollback(f, res, opts)
 	}
-	if format != output.JSON && !f.Global.Quiet {
+	if opts.output != output.JSON && !f.Global.Quiet {
 		writeSchemaPlan(f.IO.ErrOut, res, opts)
 	}
 	if err := f.confirm(fmt.Sprintf("drop the dhmig schema on %s (%s, with every row in them)",
 		db.Target.Redacted(), strings.Join(dropped, ", "))); err != nil {
-		return err
-	}
-	cfg, err := f.Config()
-	if err != nil {
 		return err
 	}
 	var safety *backup.Options
@@ -219,7 +226,7 @@ func runRollbackSchema(ctx context.Context, f *Factory, opts rollbackOptions, fo
 	}
 	res.Changed = true
 	f.Logger().Info("rollback complete", "database", res.Database, "mode", res.Mode, "safety_backup", res.SafetyBackup)
-	return writeRollback(f, format, res, opts)
+	return writeRollback(f, res, opts)
 }
 
 func writeRestorePlan(w io.Writer, p backup.Plan, opts rollbackOptions) {
@@ -244,7 +251,7 @@ func writeRestorePlan(w io.Writer, p backup.Plan, opts rollbackOptions) {
 			fmt.Fprintf(w, "  %-16s %s now → %s after\n", t+":", rowsOrAbsent(now, okNow), rowsOrAbsent(then, okThen))
 		}
 	}
-	if opts.config {
+	if opts.configFiles {
 		fmt.Fprintf(w, "  config files:    %s\n", listOrNone(p.ConfigFiles))
 	}
 	if opts.noSafety {
@@ -269,8 +276,8 @@ func writeSchemaPlan(w io.Writer, res rollbackResult, opts rollbackOptions) {
 	}
 }
 
-func writeRollback(f *Factory, format output.Format, res rollbackResult, opts rollbackOptions) error {
-	if format == output.JSON {
+func writeRollback(f *Factory, res rollbackResult, opts rollbackOptions) error {
+	if opts.output == output.JSON {
 		return output.WriteJSON(f.IO.Out, res)
 	}
 	w := f.IO.Out

@@ -53,16 +53,16 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 	root.AddCommand(
 		NewSchemaCmd(f),
 		NewDoctorCmd(f),
-		NewMigrateCmd(f),
-		NewMigrateUsersCmd(f),
+		NewMigrateCmd(f, nil),
+		NewMigrateUsersCmd(f, nil),
 		NewConfigCmd(f),
 		NewHistoryCmd(f),
 		NewVersionCmd(f),
 		NewJWTCmd(f),
-		NewBackupCmd(f),
-		NewRollbackCmd(f),
-		NewVerifyCmd(f),
-		NewMetricsCmd(f),
+		NewBackupCmd(f, nil),
+		NewRollbackCmd(f, nil),
+		NewVerifyCmd(f, nil),
+		NewMetricsCmd(f, nil),
 		NewSmokeCmd(f),
 		NewLoginCheckCmd(f),
 		NewNotifyCmd(f),
@@ -74,8 +74,13 @@ preview, migrate all-or-nothing, prove the result, roll back from a verified bac
 // Main runs dhmig with the given arguments and returns the exit code. It is
 // the one place where errors become messages and exit codes.
 func Main(ctx context.Context, args []string, f *Factory) int {
+	return execute(ctx, NewRootCmd(f), args, f)
+}
+
+// execute runs root with args; Main's body, for a tree whose commands
+// tests have replaced.
+func execute(ctx context.Context, root *cobra.Command, args []string, f *Factory) int {
 	defer f.Close()
-	root := NewRootCmd(f)
 	root.SetArgs(args)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)

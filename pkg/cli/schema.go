@@ -12,6 +12,6 @@ func NewSchemaCmd(f *Factory) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  runGroup,
 	}
-	cmd.AddCommand(newSchemaUpCmd(f), newSchemaDownCmd(f), newSchemaStatusCmd(f), newSchemaPrintCmd(f))
+	cmd.AddCommand(newSchemaUpCmd(f, nil), newSchemaDownCmd(f, nil), newSchemaStatusCmd(f), newSchemaPrintCmd(f))
 	return cmd
 }

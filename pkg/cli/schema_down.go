@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -8,8 +9,10 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 )
 
-func newSchemaDownCmd(f *Factory) *cobra.Command {
-	var to int
+// newSchemaDownCmd reverts applied versions. runF, when not nil, runs
+// instead with the options the flags built.
+func newSchemaDownCmd(f *Factory, runF func(*schemaChangeOptions) error) *cobra.Command {
+	o := &schemaChangeOptions{direction: "down", config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "down",
 		Short: "Revert the schema (everything dhmig created, or down to --to VERSION)",
@@ -21,27 +24,39 @@ not created: it is never dropped, and only the users dhmig migrated into it
 are deleted. Asks for confirmation on a terminal; needs --yes otherwise.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := f.Format(output.Table, output.JSON)
-			if err != nil {
+			var err error
+			if o.output, err = f.Format(output.Table, output.JSON); err != nil {
 				return err
 			}
-			if to < 0 {
+			if o.to < 0 {
 				return usageErrorf("--to must be a version number, 0 or more")
 			}
-			t, err := f.Target()
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(o)
 			}
-			action := fmt.Sprintf("revert the dhmig schema on %s (drops the auth tables and every row in them)", t.Redacted())
-			if to > 0 {
-				action = fmt.Sprintf("revert the dhmig schema on %s down to version %04d", t.Redacted(), to)
-			}
-			if err := f.confirm(action); err != nil {
-				return err
-			}
-			return runSchemaChange(cmd.Context(), f, format, "down", to)
+			return runSchemaDown(cmd.Context(), f, o)
 		},
 	}
-	cmd.Flags().IntVar(&to, "to", 0, "keep versions up to and including this one (0 reverts everything)")
+	cmd.Flags().IntVar(&o.to, "to", 0, "keep versions up to and including this one (0 reverts everything)")
 	return cmd
+}
+
+// runSchemaDown asks before it reverts.
+func runSchemaDown(ctx context.Context, f *Factory, o *schemaChangeOptions) error {
+	cfg, err := o.config()
+	if err != nil {
+		return err
+	}
+	t, err := cfg.DatabaseTarget()
+	if err != nil {
+		return err
+	}
+	action := fmt.Sprintf("revert the dhmig schema on %s (drops the auth tables and every row in them)", t.Redacted())
+	if o.to > 0 {
+		action = fmt.Sprintf("revert the dhmig schema on %s down to version %04d", t.Redacted(), o.to)
+	}
+	if err := f.confirm(action); err != nil {
+		return err
+	}
+	return runSchemaChange(ctx, f, o)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/migration"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
@@ -20,23 +21,38 @@ type schemaChangeResult struct {
 	Changed  bool          `json:"changed"`
 }
 
-func newSchemaUpCmd(f *Factory) *cobra.Command {
+// schemaChangeOptions are schema up's and schema down's.
+type schemaChangeOptions struct {
+	direction string // up or down
+	to        int    // down: the newest version kept
+	output    output.Format
+	config    func() (*config.Config, error)
+}
+
+// newSchemaUpCmd applies the pending versions. runF, when not nil, runs
+// instead with the options the flags built.
+func newSchemaUpCmd(f *Factory, runF func(*schemaChangeOptions) error) *cobra.Command {
+	o := &schemaChangeOptions{direction: "up", config: f.Config}
 	return &cobra.Command{
 		Use:   "up",
 		Short: "Apply every pending schema version, each in its own transaction",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := f.Format(output.Table, output.JSON)
-			if err != nil {
+			var err error
+			if o.output, err = f.Format(output.Table, output.JSON); err != nil {
 				return err
 			}
-			return runSchemaChange(cmd.Context(), f, format, "up", 0)
+			if runF != nil {
+				return runF(o)
+			}
+			return runSchemaChange(cmd.Context(), f, o)
 		},
 	}
 }
 
 // runSchemaChange applies (up) or reverts (down to version) under the write lock.
-func runSchemaChange(ctx context.Context, f *Factory, format output.Format, direction string, to int) error {
+func runSchemaChange(ctx context.Context, f *Factory, o *schemaChangeOptions) error {
+	direction := o.direction
 	run := f.startRun("schema "+direction, false)
 	db, err := f.OpenDB(ctx)
 	if err != nil {
@@ -44,13 +60,14 @@ func runSchemaChange(ctx context.Context, f *Factory, format output.Format, dire
 		return err
 	}
 	defer db.Close()
-	err = schemaChange(ctx, f, db, format, direction, to, run)
+	err = schemaChange(ctx, f, db, o, run)
 	run.finish(db, err)
 	return err
 }
 
-func schemaChange(ctx context.Context, f *Factory, db *database.DB, format output.Format, direction string, to int, run *runRecorder) error {
-	cfg, err := f.Config()
+func schemaChange(ctx context.Context, f *Factory, db *database.DB, o *schemaChangeOptions, run *runRecorder) error {
+	direction, to := o.direction, o.to
+	cfg, err := o.config()
 	if err != nil {
 		return err
 	}
@@ -63,7 +80,7 @@ func schemaChange(ctx context.Context, f *Factory, db *database.DB, format outpu
 		return err
 	}
 	res := schemaChangeResult{Database: db.Target.Redacted(), Steps: ch.Steps, Current: ch.Current, Changed: len(ch.Steps) > 0}
-	if format == output.JSON {
+	if o.output == output.JSON {
 		return output.WriteJSON(f.IO.Out, res)
 	}
 	if !res.Changed {

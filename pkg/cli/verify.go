@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/integrity"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/usermigrate"
@@ -19,11 +21,18 @@ type verifyOptions struct {
 	knownStatuses []string
 	knownRoles    []string
 	list          bool
+
+	// Set by RunE from the flags above and the root's: the checks' options
+	// (the target's own status and role lists unless the flags name them).
+	integrity integrity.Options
+	output    output.Format
+	config    func() (*config.Config, error)
 }
 
-// NewVerifyCmd runs the integrity checks.
-func NewVerifyCmd(f *Factory) *cobra.Command {
-	o := &verifyOptions{}
+// NewVerifyCmd runs the integrity checks. runF, when not nil, runs instead
+// of them with the options the flags built.
+func NewVerifyCmd(f *Factory, runF func(*verifyOptions) error) *cobra.Command {
+	o := &verifyOptions{config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Run the integrity checks (exit 3 when an error-severity check fails)",
@@ -40,18 +49,28 @@ dhmig verify --list shows every check id; docs/verify.md explains each one.`,
   dhmig verify --skip parity.mapped_values --source-table old_users`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := f.Format(output.Table, output.JSON, output.JUnit)
-			if err != nil {
+			var err error
+			if o.output, err = f.Format(output.Table, output.JSON, output.JUnit); err != nil {
 				return err
 			}
-			opts, err := o.integrityOptions(cmd.Flags().Changed("source-table"))
-			if err != nil {
+			if o.integrity, err = o.integrityOptions(cmd.Flags().Changed("source-table")); err != nil {
 				return err
+			}
+			// The flags' defaults are the guide's spellings: unless given,
+			// the target's own lists apply.
+			if !cmd.Flags().Changed("known-statuses") {
+				o.integrity.KnownStatuses = nil
+			}
+			if !cmd.Flags().Changed("known-roles") {
+				o.integrity.KnownRoles = nil
+			}
+			if runF != nil {
+				return runF(o)
 			}
 			if o.list {
-				return writeCheckList(f, format)
+				return writeCheckList(f, o.output)
 			}
-			return runVerify(cmd, f, format, opts)
+			return runVerify(cmd.Context(), f, o)
 		},
 	}
 	fl := cmd.Flags()
@@ -91,21 +110,13 @@ func (o *verifyOptions) integrityOptions(sourceNamed bool) (integrity.Options, e
 		KnownStatuses: o.knownStatuses, KnownRoles: o.knownRoles}, nil
 }
 
-func runVerify(cmd *cobra.Command, f *Factory, format output.Format, opts integrity.Options) error {
-	ctx := cmd.Context()
-	p, err := f.Profile()
+func runVerify(ctx context.Context, f *Factory, o *verifyOptions) error {
+	cfg, err := o.config()
 	if err != nil {
 		return err
 	}
-	opts.Target = p
-	// The flags' defaults are the guide's spellings: unless given, the
-	// target's own lists apply.
-	if !cmd.Flags().Changed("known-statuses") {
-		opts.KnownStatuses = nil
-	}
-	if !cmd.Flags().Changed("known-roles") {
-		opts.KnownRoles = nil
-	}
+	opts := o.integrity
+	opts.Target = cfg.Target()
 	db, err := f.OpenDB(ctx)
 	if err != nil {
 		return err
@@ -132,7 +143,7 @@ func runVerify(cmd *cobra.Command, f *Factory, format output.Format, opts integr
 	rep.Database = db.Target.Redacted()
 	f.Logger().Info("verify finished", "ok", rep.OK, "passed", rep.Summary.Passed, "failed", rep.Summary.Failed,
 		"warnings", rep.Summary.Warnings, "skipped", rep.Summary.Skipped, "duration_ms", rep.DurationMS)
-	if werr := writeVerify(f.IO.Out, format, rep); werr != nil {
+	if werr := writeVerify(f.IO.Out, o.output, rep); werr != nil {
 		return werr
 	}
 	return reported(err)
