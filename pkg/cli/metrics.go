@@ -86,19 +86,12 @@ line to the migration log (--log-file or MIGRATION_LOG).`,
 }
 
 func runMetrics(ctx context.Context, f *Factory, o *metricsOptions) error {
-	db, err := f.OpenDB(ctx)
+	// The scan of auth_users gets a connection of its own.
+	db, src, done, err := f.openForReading(ctx, metrics.MaxReaders)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	// metrics only reads: the scan of auth_users gets a connection of its
-	// own (a SQLite pool holds one otherwise).
-	db.SetMaxOpenConns(metrics.MaxReaders)
-	src, closeSource, err := f.sourceSnapshot(ctx, db.Target)
-	if err != nil {
-		return err
-	}
-	defer closeSource()
+	defer done()
 	cfg, err := o.config()
 	if err != nil {
 		return err

@@ -79,20 +79,43 @@ func built[O any](t *testing.T, r seamRun[O]) *O {
 	return r.opts
 }
 
-// settings loads the configuration an options struct's command would run
-// with and returns the two layered settings writing commands depend on.
-func settings(t *testing.T, load func() (*config.Config, error)) (targetName string, lock time.Duration) {
-	t.Helper()
-	cfg, err := load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg.Target().Name, cfg.LockTimeout()
+// seamCommand is one command with a seam, for tables over all of them: run
+// runs it with more args and a runF that returns runErr, and hands back the
+// configuration loader of the options runF got (nil when it was not
+// reached).
+type seamCommand struct {
+	name string
+	run  func(t *testing.T, files map[string]string, env []string, runErr error, more ...string) (seamRun[struct{}], func() (*config.Config, error))
 }
 
-// TestSeamConfigLayering holds the writing commands to the configuration
+func seamOf[O any](parent string, newCmd func(*Factory, func(*O) error) *cobra.Command, loader func(*O) func() (*config.Config, error), args ...string) seamCommand {
+	return seamCommand{name: strings.Join(args, " "), run: func(t *testing.T, files map[string]string, env []string, runErr error, more ...string) (seamRun[struct{}], func() (*config.Config, error)) {
+		r := runSeam(t, files, env, parent, newCmd, runErr, append(append([]string{}, args...), more...)...)
+		var load func() (*config.Config, error)
+		if r.opts != nil {
+			load = loader(r.opts)
+		}
+		return seamRun[struct{}]{code: r.code, stderr: r.stderr}, load
+	}}
+}
+
+// seamCommands are the commands with a seam, each with the arguments it
+// needs to reach it.
+var seamCommands = []seamCommand{
+	seamOf("", NewMigrateCmd, func(o *migrateOptions) func() (*config.Config, error) { return o.config }, "migrate"),
+	seamOf("", NewMigrateUsersCmd, func(o *migrateUsersOptions) func() (*config.Config, error) { return o.config }, "migrate-users"),
+	seamOf("", NewVerifyCmd, func(o *verifyOptions) func() (*config.Config, error) { return o.config }, "verify"),
+	seamOf("", NewMetricsCmd, func(o *metricsOptions) func() (*config.Config, error) { return o.config }, "metrics"),
+	seamOf("", NewRollbackCmd, func(o *rollbackOptions) func() (*config.Config, error) { return o.config }, "rollback"),
+	seamOf("", NewBackupCmd, func(o *backupOptions) func() (*config.Config, error) { return o.config }, "backup"),
+	seamOf("schema", newSchemaUpCmd, func(o *schemaChangeOptions) func() (*config.Config, error) { return o.config }, "schema", "up"),
+	seamOf("schema", newSchemaDownCmd, func(o *schemaChangeOptions) func() (*config.Config, error) { return o.config }, "schema", "down"),
+	seamOf("jwt", newJWTIssueCmd, func(o *jwtIssueOptions) func() (*config.Config, error) { return o.config }, "jwt", "issue", "--user-id", "u1"),
+}
+
+// TestSeamConfigLayering holds the seamed commands to the configuration
 // precedence: flag over DHMIG_* environment over dhmig.yaml over default,
-// for --target and --lock-timeout, whatever command the root flags follow.
+// for --target and --lock-timeout, given after any command.
 func TestSeamConfigLayering(t *testing.T) {
 	yaml := map[string]string{"dhmig.yaml": "target: dhafnck\nlock_timeout: 20s\n"}
 	env := []string{"DHMIG_LOCK_TIMEOUT=7s"}
@@ -110,44 +133,18 @@ func TestSeamConfigLayering(t *testing.T) {
 		{"env target", nil, []string{"DHMIG_TARGET=dhafnck"}, nil, "dhafnck", 15 * time.Second},
 		{"flags over env", yaml, append(env, "DHMIG_TARGET=dhafnck"), []string{"--target", "guide", "--lock-timeout", "3s"}, "guide", 3 * time.Second},
 	}
-	type command struct {
-		name string
-		run  func(t *testing.T, files map[string]string, env, flags []string) func() (*config.Config, error)
-	}
-	commands := []command{
-		{"migrate", func(t *testing.T, files map[string]string, env, flags []string) func() (*config.Config, error) {
-			return built(t, runSeam(t, files, env, "", NewMigrateCmd, nil, append([]string{"migrate"}, flags...)...)).config
-		}},
-		{"migrate-users", func(t *testing.T, files map[string]string, env, flags []string) func() (*config.Config, error) {
-			return built(t, runSeam(t, files, env, "", NewMigrateUsersCmd, nil, append([]string{"migrate-users"}, flags...)...)).config
-		}},
-		{"verify", func(t *testing.T, files map[string]string, env, flags []string) func() (*config.Config, error) {
-			return built(t, runSeam(t, files, env, "", NewVerifyCmd, nil, append([]string{"verify"}, flags...)...)).config
-		}},
-		{"metrics", func(t *testing.T, files map[string]string, env, flags []string) func() (*config.Config, error) {
-			return built(t, runSeam(t, files, env, "", NewMetricsCmd, nil, append([]string{"metrics"}, flags...)...)).config
-		}},
-		{"rollback", func(t *testing.T, files map[string]string, env, flags []string) func() (*config.Config, error) {
-			return built(t, runSeam(t, files, env, "", NewRollbackCmd, nil, append([]string{"rollback"}, flags...)...)).config
-		}},
-		{"backup", func(t *testing.T, files map[string]string, env, flags []string) func() (*config.Config, error) {
-			return built(t, runSeam(t, files, env, "", NewBackupCmd, nil, append([]string{"backup"}, flags...)...)).config
-		}},
-		{"schema up", func(t *testing.T, files map[string]string, env, flags []string) func() (*config.Config, error) {
-			return built(t, runSeam(t, files, env, "schema", newSchemaUpCmd, nil, append([]string{"schema", "up"}, flags...)...)).config
-		}},
-		{"schema down", func(t *testing.T, files map[string]string, env, flags []string) func() (*config.Config, error) {
-			return built(t, runSeam(t, files, env, "schema", newSchemaDownCmd, nil, append([]string{"schema", "down"}, flags...)...)).config
-		}},
-		{"jwt issue", func(t *testing.T, files map[string]string, env, flags []string) func() (*config.Config, error) {
-			return built(t, runSeam(t, files, env, "jwt", newJWTIssueCmd, nil, append([]string{"jwt", "issue", "--user-id", "u1"}, flags...)...)).config
-		}},
-	}
-	for _, c := range commands {
+	for _, c := range seamCommands {
 		for _, tt := range tests {
 			t.Run(c.name+"/"+tt.name, func(t *testing.T) {
-				name, lock := settings(t, c.run(t, tt.files, tt.env, tt.flags))
-				if name != tt.wantTarget || lock != tt.wantLock {
+				r, load := c.run(t, tt.files, tt.env, nil, tt.flags...)
+				if r.code != ExitOK || load == nil {
+					t.Fatalf("want runF called and exit 0, got exit %d\n%s", r.code, r.stderr)
+				}
+				cfg, err := load()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if name, lock := cfg.Target().Name, cfg.LockTimeout(); name != tt.wantTarget || lock != tt.wantLock {
 					t.Errorf("target %s, lock timeout %s; want %s, %s", name, lock, tt.wantTarget, tt.wantLock)
 				}
 			})
@@ -166,39 +163,10 @@ func TestSeamRunErrorBecomesExitCode(t *testing.T) {
 		{usageErrorf("bad"), ExitUsage},
 		{config.ErrInvalid, ExitUsage},
 	}
-	runs := map[string]func(t *testing.T, err error) seamRun[struct{}]{
-		"migrate": func(t *testing.T, err error) seamRun[struct{}] {
-			return codeOnly(runSeam(t, nil, nil, "", NewMigrateCmd, err, "migrate"))
-		},
-		"migrate-users": func(t *testing.T, err error) seamRun[struct{}] {
-			return codeOnly(runSeam(t, nil, nil, "", NewMigrateUsersCmd, err, "migrate-users"))
-		},
-		"verify": func(t *testing.T, err error) seamRun[struct{}] {
-			return codeOnly(runSeam(t, nil, nil, "", NewVerifyCmd, err, "verify"))
-		},
-		"metrics": func(t *testing.T, err error) seamRun[struct{}] {
-			return codeOnly(runSeam(t, nil, nil, "", NewMetricsCmd, err, "metrics"))
-		},
-		"rollback": func(t *testing.T, err error) seamRun[struct{}] {
-			return codeOnly(runSeam(t, nil, nil, "", NewRollbackCmd, err, "rollback"))
-		},
-		"backup": func(t *testing.T, err error) seamRun[struct{}] {
-			return codeOnly(runSeam(t, nil, nil, "", NewBackupCmd, err, "backup"))
-		},
-		"schema up": func(t *testing.T, err error) seamRun[struct{}] {
-			return codeOnly(runSeam(t, nil, nil, "schema", newSchemaUpCmd, err, "schema", "up"))
-		},
-		"schema down": func(t *testing.T, err error) seamRun[struct{}] {
-			return codeOnly(runSeam(t, nil, nil, "schema", newSchemaDownCmd, err, "schema", "down"))
-		},
-		"jwt issue": func(t *testing.T, err error) seamRun[struct{}] {
-			return codeOnly(runSeam(t, nil, nil, "jwt", newJWTIssueCmd, err, "jwt", "issue", "--user-id", "u1"))
-		},
-	}
-	for name, run := range runs {
+	for _, c := range seamCommands {
 		for _, e := range errs {
-			t.Run(name+"/"+e.err.Error(), func(t *testing.T) {
-				r := run(t, e.err)
+			t.Run(c.name+"/"+e.err.Error(), func(t *testing.T) {
+				r, _ := c.run(t, nil, nil, e.err)
 				if r.code != e.code {
 					t.Errorf("exit %d, want %d\n%s", r.code, e.code, r.stderr)
 				}
@@ -210,13 +178,8 @@ func TestSeamRunErrorBecomesExitCode(t *testing.T) {
 	}
 }
 
-// codeOnly drops the options of a run, for tables over several commands.
-func codeOnly[O any](r seamRun[O]) seamRun[struct{}] {
-	return seamRun[struct{}]{code: r.code, stderr: r.stderr}
-}
-
-// sameOptions compares an options struct with want, leaving out the
-// configuration loader (TestSeamConfigLayering covers it).
+// sameOptions compares an options struct with want, leaving out what drop
+// clears (the configuration loader: TestSeamConfigLayering covers it).
 func sameOptions[O any](t *testing.T, got *O, want O, drop func(*O)) {
 	t.Helper()
 	g := *got

@@ -117,19 +117,12 @@ func runVerify(ctx context.Context, f *Factory, o *verifyOptions) error {
 	}
 	opts := o.integrity
 	opts.Target = cfg.Target()
-	db, err := f.OpenDB(ctx)
+	// Each lane of checks gets a connection of its own.
+	db, snap, done, err := f.openForReading(ctx, integrity.MaxReaders)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	// Verify only reads: let each lane of checks have a connection (a
-	// SQLite pool holds one, for its writer, unless told otherwise).
-	db.SetMaxOpenConns(integrity.MaxReaders)
-	snap, closeSource, err := f.sourceSnapshot(ctx, db.Target)
-	if err != nil {
-		return err
-	}
-	defer closeSource()
+	defer done()
 	opts.Source.From = snap
 	// No transaction: on SQLite every transaction begins IMMEDIATE and would
 	// take the write lock; plain queries only read.
