@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -9,8 +10,9 @@ import (
 )
 
 // TestDhafnckMigrateE2E: migrate, the one-transaction path, with the
-// dhafnck target; doctor names the target it finds; the commands that
-// read only the guide's auth_users refuse the target with a usage error.
+// dhafnck target; doctor names the target it finds; the backup counts the
+// users table; notify and smoke's step-by-step check, which read only the
+// guide's schema, refuse the target with a usage error.
 func TestDhafnckMigrateE2E(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		generateLegacy(t, tg, "--rows", "80", "--dirty-share", "0.1")
@@ -47,14 +49,32 @@ func TestDhafnckMigrateE2E(t *testing.T) {
 			t.Errorf("schema status with the guide target on a dhafnck schema:\n%s", r)
 		}
 		for _, args := range [][]string{
-			{"login-check", "--target", "dhafnck", "--email", "user0000001@example.com"},
 			{"notify", "--target", "dhafnck"},
+			{"smoke", "--target", "dhafnck", "--server", "http://127.0.0.1:1", "--email", "user0000001@example.com"},
 		} {
 			r := runDhmig(t, dir, env, args...)
 			mustCode(t, r, 2)
 			if !strings.Contains(r.Stderr, "--target dhafnck is not supported") {
 				t.Errorf("%s: %s", args[0], r)
 			}
+		}
+
+		// The backup counts the target's user table.
+		r = runDhmig(t, dir, env, "backup", "-o", "json")
+		mustCode(t, r, 0)
+		var b struct {
+			Manifest struct {
+				RowCounts map[string]int `json:"row_counts"`
+			}
+		}
+		if err := json.Unmarshal([]byte(r.Stdout), &b); err != nil {
+			t.Fatalf("backup json: %v\n%s", err, r)
+		}
+		if n, ok := b.Manifest.RowCounts["users"]; !ok || n != users || b.Manifest.RowCounts["legacy_users"] != 80 {
+			t.Errorf("backup row_counts %v, want users %d and legacy_users 80", b.Manifest.RowCounts, users)
+		}
+		if _, ok := b.Manifest.RowCounts["auth_users"]; ok {
+			t.Errorf("backup row_counts %v count an auth_users the database does not have", b.Manifest.RowCounts)
 		}
 	})
 }

@@ -113,6 +113,7 @@ func TestDhafnckTargetE2E(t *testing.T) {
 				if withApp {
 					appSchema(t, db, tg)
 					before = appRows(t, db)
+					plantAppConflict(t, db)
 				}
 				dir := t.TempDir()
 				env := []string{"DATABASE_URL=" + dbtest.URL(tg), "DHMIG_TARGET=dhafnck"}
@@ -123,8 +124,11 @@ func TestDhafnckTargetE2E(t *testing.T) {
 					t.Errorf("schema up (app tables %v):\n%s", withApp, r)
 				}
 
-				r = runDhmig(t, dir, env, append([]string{"migrate-users", "--execute", "-o", "json"}, policies...)...)
+				rejectsPath := filepath.Join(dir, "rejects.ndjson")
+				r = runDhmig(t, dir, env, append([]string{"migrate-users", "--execute", "-o", "json", "--rejects", rejectsPath}, policies...)...)
 				mustCode(t, r, 0)
+				checkRejectsNameUsers(t, rejectsPath, withApp)
+				checkPasswordChangedAt(t, db)
 				var out map[string]any
 				if err := json.Unmarshal([]byte(firstJSON(r.Stdout)), &out); err != nil {
 					t.Fatalf("migrate-users json: %v\n%s", err, r)
@@ -145,7 +149,7 @@ func TestDhafnckTargetE2E(t *testing.T) {
 					t.Fatalf("legacy %d, mapped %d, rejected %d, users %d (app's %d)", legacy, mapped, rejected, users, appN)
 				}
 
-				mustCode(t, runDhmig(t, dir, env, "verify"), 0)
+				checkVerifyNamesUsers(t, dir, env)
 				r = runDhmig(t, dir, env, "metrics", "-o", "json")
 				mustCode(t, r, 0)
 				var m map[string]any
@@ -167,6 +171,7 @@ func TestDhafnckTargetE2E(t *testing.T) {
 				}
 
 				readWithApp(t, python, client, tg, dir)
+				checkLoginCheck(t, dir, env, db, withApp)
 
 				// The guide target sees another target's schema: a usage error, nothing changed.
 				r = runDhmig(t, dir, []string{"DATABASE_URL=" + dbtest.URL(tg)}, "schema", "up")

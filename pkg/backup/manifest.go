@@ -42,7 +42,8 @@ type Manifest struct {
 	DhmigVersion string    `json:"dhmig_version"`
 	Reason       string    `json:"reason"`
 	Database     DBInfo    `json:"database"`
-	// RowCounts holds legacy_users and auth_users when they exist.
+	// RowCounts holds the CountedTables that exist: legacy_users and the
+	// user table of each target (auth_users, users).
 	RowCounts map[string]int64 `json:"row_counts"`
 	Files     []File           `json:"files"`
 	// ConfigDirs are the directories copied (absolute), so a rollback can

@@ -24,7 +24,7 @@ func Safety(ctx context.Context, db *database.DB, o Options) (Manifest, error) {
 func (m Manifest) Summary(dir string) []any {
 	attrs := []any{"id", m.ID, "database", m.Database.Display, "format", m.Database.Format, "bytes", m.Size(),
 		"path", filepath.Join(dir, m.ID)}
-	for _, t := range []string{"legacy_users", "auth_users"} {
+	for _, t := range CountedTables() {
 		if n, ok := m.RowCounts[t]; ok {
 			attrs = append(attrs, t, n)
 		}

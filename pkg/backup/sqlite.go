@@ -19,9 +19,6 @@ var stepPages = 4096
 // before the rest is copied in one step under a single read lock.
 var maxRestarts = 3
 
-// countedTables are the row counts a manifest records when present.
-var countedTables = []string{"legacy_users", "auth_users"}
-
 func createSQLite(ctx context.Context, db *database.DB, work, id string, m *Manifest, o Options) (File, error) {
 	abs, err := realPath(db.Target.Path)
 	if err != nil {
@@ -86,7 +83,7 @@ func describe(ctx context.Context, q sqlx.QueryerContext, d database.Core, m *Ma
 	}
 	m.Database.Tables = append([]string{}, tables...)
 	m.Database.Empty = len(tables) == 0
-	for _, t := range countedTables {
+	for _, t := range CountedTables() {
 		if !contains(tables, t) {
 			continue
 		}

@@ -28,20 +28,22 @@ func NewLoginCheckCmd(f *Factory) *cobra.Command {
 find the user by canonical email (trimmed, lowercased) and say whether the app
 would let them log in, and every reason it would not:
 
-  unknown_email        no auth_users row has the email; the legacy table says
+  unknown_email        no user row has the email; the legacy table says
                        whether its row was rejected by the migration (with the
                        reject code), is not migrated yet, or does not exist
   duplicate_email      several rows share it case-insensitively
   email_not_canonical  the row's email is not stored trimmed and lowercased,
                        the form the app looks up
   status_not_active    status is not active (pending_verification, suspended...)
-  locked               is_locked is set
-  not_verified         verified_at is NULL (the guide target requires it)
+  locked               is_locked is set (locked_until is ahead, for dhafnck)
+  not_verified         verified_at is NULL (email_verified not true, for dhafnck)
   temp_password        dhmig gave a temporary password: the user must reset it
   hash_not_accepted    the stored hash is not bcrypt the app can verify
   password_mismatch    with --password-file: the password does not match
                        (bcrypt, constant-time comparison)
 
+The user is looked up in the target's user table (auth_users; users with
+--target dhafnck, judged by the DhafnckMCP server's rules: status ACTIVE).
 Read-only. The hash and the password are never printed. Exit 0 when the login
 would succeed, 3 when it would not, 1 when the database cannot be read.`,
 		Example: `  dhmig login-check --email ada@example.com
@@ -52,7 +54,8 @@ would succeed, 3 when it would not, 1 when the database cannot be read.`,
 			if err != nil {
 				return err
 			}
-			if err := f.guideOnly("login-check"); err != nil {
+			p, err := f.Profile()
+			if err != nil {
 				return err
 			}
 			src, err := o.validate()
@@ -72,7 +75,7 @@ would succeed, 3 when it would not, 1 when the database cannot be read.`,
 				return err
 			}
 			defer db.Close()
-			v, err := smoke.Check(ctx, db, db.Dialect, smoke.CheckOptions{Email: o.email, Password: pw, Legacy: src})
+			v, err := smoke.Check(ctx, db, db.Dialect, smoke.CheckOptions{Email: o.email, Password: pw, Legacy: src, Target: p})
 			if err != nil {
 				return err
 			}

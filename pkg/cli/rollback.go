@@ -244,7 +244,7 @@ func writeRestorePlan(w io.Writer, p backup.Plan, opts rollbackOptions) {
 	if len(p.TablesRecreated) > 0 {
 		fmt.Fprintf(w, "  recreated:       %s\n", strings.Join(p.TablesRecreated, ", "))
 	}
-	for _, t := range []string{"legacy_users", "auth_users"} {
+	for _, t := range backup.CountedTables() {
 		now, okNow := p.CurrentRowCounts[t]
 		then, okThen := m.RowCounts[t]
 		if okNow || okThen {

@@ -13,6 +13,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/config"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 	"github.com/dhafnckmcp/dhmig/pkg/smoke"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 type smokeOptions struct {
@@ -80,6 +81,9 @@ bad_response). --max-p95 and --max-error-rate make it a CI gate. Ctrl-C stops
 it cleanly and prints the figures so far (exit 1). A progress line shows on a
 terminal only.
 
+With --target dhafnck the step-by-step check refuses to run (exit 2): its
+endpoints, tokens and claims are the guide's. --load runs for any target.
+
 Exit codes: 0 every step passed (load: the gate passed), 3 a step failed (load:
 the gate was breached), 1 the server could not be reached or the run was
 interrupted, 2 bad flags or configuration.`,
@@ -100,6 +104,10 @@ interrupted, 2 bad flags or configuration.`,
 			cfg, err := f.Config()
 			if err != nil {
 				return err
+			}
+			if p := cfg.Target(); !o.load && p != target.Guide {
+				return usageErrorf("smoke checks the guide's auth contract, its tokens and auth_users; --target %s is not supported by it "+
+					"(smoke --load only logs in and runs; dhmig login-check and dhmig jwt verify follow --target %[1]s)", p.Name)
 			}
 			client, err := o.client(cmd, cfg)
 			if err != nil {

@@ -142,7 +142,12 @@ func runVerify(ctx context.Context, f *Factory, o *verifyOptions) error {
 	return reported(err)
 }
 
+// writeCheckList lists the checks as the configured target reports them.
 func writeCheckList(f *Factory, format output.Format) error {
+	p, err := f.Profile()
+	if err != nil {
+		return err
+	}
 	type entry struct {
 		ID          string             `json:"id"`
 		Severity    integrity.Severity `json:"severity"`
@@ -150,7 +155,7 @@ func writeCheckList(f *Factory, format output.Format) error {
 	}
 	var list []entry
 	rows := [][]string{}
-	for _, c := range integrity.Checks() {
+	for _, c := range integrity.ChecksFor(p) {
 		list = append(list, entry{c.ID, c.Severity, c.Description})
 		rows = append(rows, []string{c.ID, string(c.Severity), c.Description})
 	}

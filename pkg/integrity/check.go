@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // Severity says whether a failing check fails verification (error) or is
@@ -49,11 +51,14 @@ type Finding struct {
 type Check struct {
 	// ID is stable across releases: CI configurations and docs name it.
 	ID string
-	// Description is one line saying what passing means.
+	// Description is one line saying what passing means, for the target
+	// the check was taken for (For).
 	Description string
 	// Severity decides whether a failure fails verification.
 	Severity Severity
 
+	// describe, when set, makes the description from the target.
+	describe func(p *target.Profile) string
 	// rule is set for checks that are a predicate over auth_users rows; Run
 	// counts all of them in one scan.
 	rule *rowRule

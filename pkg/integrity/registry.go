@@ -1,18 +1,22 @@
 package integrity
 
+import "github.com/dhafnckmcp/dhmig/pkg/target"
+
 // registry lists every check in the order they run and are reported:
-// schema objects first, then the data in auth_users and its tokens, then
-// parity with the legacy table. The ids are a public contract.
+// schema objects first, then the data in the target's user table and its
+// tokens, then parity with the legacy table. The ids are a public
+// contract; a description that names the target's tables, columns or
+// limits is made from the target (describe.go).
 var registry = []Check{
 	{ID: "schema.tables", Severity: SeverityError,
-		Description: "the auth tables exist: auth_users and auth_refresh_tokens",
-		find:        findTables},
+		describe: describeTables,
+		find:     findTables},
 	{ID: "schema.indexes", Severity: SeverityError,
-		Description: "the guide's five indexes exist on the right columns, and email and username are UNIQUE",
-		find:        findIndexes},
+		describe: describeIndexes,
+		find:     findIndexes},
 	{ID: "schema.foreign_keys", Severity: SeverityError,
-		Description: "refresh tokens (and dhmig_user_map) reference auth_users(id) ON DELETE CASCADE",
-		find:        findForeignKeys},
+		describe: describeForeignKeys,
+		find:     findForeignKeys},
 	{ID: "data.duplicate_emails", Severity: SeverityError,
 		Description: "no two users share an email, compared lowercased and trimmed",
 		find:        findDuplicateEmails},
@@ -26,8 +30,8 @@ var registry = []Check{
 		Description: "every email matches the application's email rule",
 		rule:        malformedEmailsRule},
 	{ID: "data.invalid_usernames", Severity: SeverityError,
-		Description: "every username is UTF-8 text of at most 100 characters without control characters",
-		rule:        invalidUsernamesRule},
+		describe: describeUsernames,
+		rule:     invalidUsernamesRule},
 	{ID: "data.unknown_status", Severity: SeverityError,
 		Description: "every status is one the application knows",
 		rule:        unknownStatusRule},
@@ -41,8 +45,8 @@ var registry = []Check{
 		Description: "every timestamp lies between 1970 and a day from now, stored in a form the application reads back exactly",
 		rule:        timestampsRule},
 	{ID: "data.active_unverified", Severity: SeverityWarning,
-		Description: "every active user has verified_at set",
-		rule:        activeUnverifiedRule},
+		describe: describeActiveUnverified,
+		rule:     activeUnverifiedRule},
 	{ID: "data.orphan_refresh_tokens", Severity: SeverityError,
 		Description: "every refresh token belongs to an existing user",
 		find:        findOrphanTokens},
@@ -54,14 +58,15 @@ var registry = []Check{
 		find:        findMappedMismatches, lane: parityLane},
 }
 
-// Checks returns every registered check, in run order.
-func Checks() []Check { return append([]Check(nil), registry...) }
+// Checks returns every registered check as the guide target reports it,
+// in run order (ChecksFor: as another target does).
+func Checks() []Check { return ChecksFor(target.Guide) }
 
 // Lookup finds a check by id.
 func Lookup(id string) (Check, bool) {
 	for _, c := range registry {
 		if c.ID == id {
-			return c, true
+			return c.For(target.Guide), true
 		}
 	}
 	return Check{}, false

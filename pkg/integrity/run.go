@@ -3,7 +3,6 @@ package integrity
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -177,7 +176,7 @@ func (e *env) runChecks(ctx context.Context, checks []Check, idx []int, results 
 		mine[k] = checks[i]
 	}
 	if err := e.countRules(ctx, mine); err != nil {
-		return fmt.Errorf("scan auth_users: %w", err)
+		return fmt.Errorf("scan %s: %w", e.users, err)
 	}
 	for k, c := range mine {
 		f, err := c.run(ctx, e)
@@ -191,12 +190,10 @@ func (e *env) runChecks(ctx context.Context, checks []Check, idx []int, results 
 }
 
 func result(c Check, f Finding, o Options) Result {
+	c = c.For(o.Target)
 	r := Result{ID: c.ID, Description: c.Description, Severity: c.Severity, Count: f.Count, Examples: f.Examples}
 	if r.Examples == nil {
 		r.Examples = []Example{}
-	}
-	if slices.Contains(o.Target.Errors, c.ID) {
-		r.Severity = SeverityError
 	}
 	for _, id := range o.WarnOnly {
 		if id == c.ID {

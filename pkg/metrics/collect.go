@@ -226,7 +226,7 @@ func collectOthers(ctx context.Context, q sqlx.QueryerContext, d database.Core, 
 // query. Statuses are collectStatuses' part.
 func collectUsers(ctx context.Context, q sqlx.QueryerContext, d countDialect, opts Options, s *Snapshot) error {
 	p := opts.Target
-	locked, args := lockedPred(d, p, opts.Now)
+	locked, args := database.LockedSQL(d, p, func(c string) string { return c }, opts.Now)
 	cols := []string{"COUNT(*)", "COUNT(*) FILTER (WHERE " + locked + ")"}
 	flag := p.Columns.VerifiedFlag
 	if flag != "" {
@@ -268,15 +268,6 @@ func collectUsers(ctx context.Context, q sqlx.QueryerContext, d countDialect, op
 		}
 	}
 	return nil
-}
-
-// lockedPred is the target's "account locked" as SQL: its lock flag, or
-// its locked-until time still ahead of now.
-func lockedPred(d database.Core, p *target.Profile, now time.Time) (string, []any) {
-	if p.Columns.LockedUntil != "" {
-		return p.Columns.LockedUntil + " > ?", []any{d.Timestamp(now)}
-	}
-	return p.Columns.LockedFlag, nil
 }
 
 // collectStatuses counts the users of each status, NULL included. The

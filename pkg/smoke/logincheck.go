@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/crypto/bcrypt"
@@ -21,8 +22,11 @@ type CheckOptions struct {
 	Password []byte
 	// Legacy names the legacy table, to explain an unknown email.
 	Legacy LegacySource
-	// Rules are the target's login rules (default target.GuideLogin).
-	Rules *target.LoginRules
+	// Target is the user table looked in and the login rules judged by
+	// (nil: the guide's).
+	Target *target.Profile
+	// Now is when a lock is judged (zero: the time of the check).
+	Now time.Time
 }
 
 // The reasons login-check gives for a refused login; each is the Code of
@@ -92,16 +96,19 @@ func (v Verdict) Err() error {
 // Check says whether the app would let the user log in and, if not, every
 // reason why, reading q (a pool or a transaction) and never writing.
 func Check(ctx context.Context, q sqlx.QueryerContext, d Dialect, o CheckOptions) (Verdict, error) {
-	rules := target.GuideLogin
-	if o.Rules != nil {
-		rules = *o.Rules
+	p := o.Target
+	if p == nil {
+		p = target.Guide
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
 	}
 	src, err := o.Legacy.normalize()
 	if err != nil {
 		return Verdict{}, err
 	}
 	v := Verdict{Email: o.Email, CanonicalEmail: target.CanonEmail(o.Email), PasswordChecked: o.Password != nil, Reasons: []string{}}
-	accts, err := FindAccounts(ctx, q, d, o.Email)
+	accts, err := FindAccounts(ctx, q, d, p, o.Email, o.Now)
 	if err != nil {
 		return v, err
 	}
@@ -126,14 +133,14 @@ func Check(ctx context.Context, q sqlx.QueryerContext, d Dialect, o CheckOptions
 	}
 	switch len(accts) {
 	case 0:
-		add("account", false, ReasonUnknownEmail, "", unknownDetail(legacy, hasLegacy, src.Table))
+		add("account", false, ReasonUnknownEmail, "", unknownDetail(legacy, hasLegacy, src.Table, p.Users))
 	case 1:
 		a := accts[0]
-		add("account", true, "", fmt.Sprintf("auth_users id %s, username %s", a.ID, a.Username), "")
-		judge(&v, a, rules, o.Password, add)
+		add("account", true, "", fmt.Sprintf("%s id %s, username %s", p.Users, a.ID, a.Username), "")
+		judge(&v, a, p, o.Password, add)
 	default:
 		add("account", false, ReasonDuplicateEmail, "", fmt.Sprintf(
-			"%d auth_users rows share this email (case-insensitively): which one the app finds is undefined; dhmig verify reports them", len(accts)))
+			"%d %s rows share this email (case-insensitively): which one the app finds is undefined; dhmig verify reports them", len(accts), p.Users))
 	}
 	if v.User == nil {
 		for _, id := range []string{"email", "status", "locked", "verified", "temp_password", "password_hash", "password"} {
@@ -144,8 +151,9 @@ func Check(ctx context.Context, q sqlx.QueryerContext, d Dialect, o CheckOptions
 	return v, nil
 }
 
-// judge runs the checks on the one account found.
-func judge(v *Verdict, a Account, rules target.LoginRules, pw []byte, add func(id string, ok bool, code, pass, fail string)) {
+// judge runs the checks on the one account found, by target p's rules.
+func judge(v *Verdict, a Account, p *target.Profile, pw []byte, add func(id string, ok bool, code, pass, fail string)) {
+	rules := p.Login
 	scheme := password.Detect(a.PasswordHash)
 	v.User = &UserInfo{ID: a.ID, Email: a.Email, Username: a.Username, Status: a.Status, Roles: a.Roles,
 		Locked: a.Locked, Verified: a.Verified, Migrated: a.Migrated, TempPassword: a.TempPassword,
@@ -157,10 +165,10 @@ func judge(v *Verdict, a Account, rules target.LoginRules, pw []byte, add func(i
 		fmt.Sprintf("stored as %q, not %q: the app looks users up by the trimmed, lowercased email and will not find this row", a.Email, v.CanonicalEmail))
 	add("status", a.Status == rules.ActiveStatus, ReasonStatusNotActive, "status "+a.Status,
 		fmt.Sprintf("status is %q: only %s users may log in", a.Status, rules.ActiveStatus))
-	add("locked", !a.Locked, ReasonLocked, "not locked", "the account is locked (is_locked): an administrator must unlock it")
+	add("locked", !a.Locked, ReasonLocked, "not locked", lockedDetail(p.Columns))
 	if rules.RequireVerified {
-		add("verified", a.Verified, ReasonNotVerified, "email verified (verified_at set)",
-			"email not verified (verified_at is NULL): the app asks for verification before login")
+		pass, fail := verifiedDetails(p.Columns)
+		add("verified", a.Verified, ReasonNotVerified, pass, fail)
 	} else {
 		v.Findings = append(v.Findings, Finding{ID: "verified", Status: StatusSkip, Detail: "this target does not require verification"})
 	}
@@ -186,13 +194,34 @@ func judge(v *Verdict, a Account, rules target.LoginRules, pw []byte, add func(i
 	}
 }
 
-// unknownDetail explains an unknown email from the legacy rows that have it.
-func unknownDetail(legacy []LegacyRow, hasLegacy bool, table string) string {
+// lockedDetail says why a locked account cannot log in, by the target's
+// lock column.
+func lockedDetail(c target.Columns) string {
+	if c.LockedUntil != "" {
+		return fmt.Sprintf("the account is locked (%s is still ahead): the app refuses every login until then", c.LockedUntil)
+	}
+	return fmt.Sprintf("the account is locked (%s): an administrator must unlock it", c.LockedFlag)
+}
+
+// verifiedDetails describe the verified check by what the target's app
+// reads: its verified flag, or the verification time.
+func verifiedDetails(c target.Columns) (pass, fail string) {
+	if c.VerifiedFlag != "" {
+		return fmt.Sprintf("email verified (%s true)", c.VerifiedFlag),
+			fmt.Sprintf("email not verified (%s is not true): the app asks for verification before login", c.VerifiedFlag)
+	}
+	return fmt.Sprintf("email verified (%s set)", c.VerifiedAt),
+		fmt.Sprintf("email not verified (%s is NULL): the app asks for verification before login", c.VerifiedAt)
+}
+
+// unknownDetail explains an unknown email from the legacy rows that have
+// it; users is the target's user table.
+func unknownDetail(legacy []LegacyRow, hasLegacy bool, table, users string) string {
 	if !hasLegacy {
-		return fmt.Sprintf("no auth_users row has this email (no legacy table %s to look in)", table)
+		return fmt.Sprintf("no %s row has this email (no legacy table %s to look in)", users, table)
 	}
 	if len(legacy) == 0 {
-		return fmt.Sprintf("no auth_users row has this email, and no %s row either: the user never had an account here", table)
+		return fmt.Sprintf("no %s row has this email, and no %s row either: the user never had an account here", users, table)
 	}
 	l := legacy[0]
 	var why string
@@ -207,7 +236,7 @@ func unknownDetail(legacy []LegacyRow, hasLegacy bool, table string) string {
 	default:
 		why = "is neither migrated nor rejected: it arrived after the last run (run dhmig migrate again)"
 	}
-	s := fmt.Sprintf("no auth_users row has this email; %s row %s %s", table, l.LegacyID, why)
+	s := fmt.Sprintf("no %s row has this email; %s row %s %s", users, table, l.LegacyID, why)
 	if len(legacy) > 1 {
 		s += fmt.Sprintf(" (and %d more legacy rows with this email)", len(legacy)-1)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 	"github.com/dhafnckmcp/dhmig/pkg/token"
 )
 
@@ -94,7 +95,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	start := time.Now()
 	rep := Report{Server: o.Client.Server(), Email: o.Email}
-	accts, err := FindAccounts(ctx, o.DB, o.Dialect, o.Email)
+	accts, err := FindAccounts(ctx, o.DB, o.Dialect, target.Guide, o.Email, o.Now())
 	if err != nil && !errors.Is(err, ErrNoAuthSchema) {
 		return rep, err
 	}

@@ -10,6 +10,7 @@ import "time"
 var Dhafnck = register(&Profile{
 	Name:    "dhafnck",
 	Summary: "the DhafnckMCP server's users table",
+	Owner:   "the DhafnckMCP server",
 	JWT:     dhafnckJWT,
 	SQLDir:  "dhafnck",
 	Users:   "users",
@@ -26,6 +27,9 @@ var Dhafnck = register(&Profile{
 		VerifiedAt:   "email_verified_at",
 		VerifiedFlag: "email_verified",
 		LockedUntil:  "locked_until",
+		// The app sets it whenever it replaces a hash (reset, change),
+		// not at sign-up.
+		PasswordChangedAt: "password_changed_at",
 		Timestamps: []string{"created_at", "updated_at", "email_verified_at", "last_login_at",
 			"locked_until", "password_changed_at", "password_reset_expires"},
 	},

@@ -5,6 +5,7 @@ package target
 var Guide = register(&Profile{
 	Name:    DefaultName,
 	Summary: "the guide's auth_users and auth_refresh_tokens",
+	Owner:   "the guide",
 	JWT:     guideJWT,
 	Users:   "auth_users",
 	Tokens:  "auth_refresh_tokens",

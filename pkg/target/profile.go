@@ -15,6 +15,9 @@ type Profile struct {
 	Name string
 	// Summary says in one line what the target is, for help and doctor.
 	Summary string
+	// Owner names whose schema it is in a sentence ("the guide"): verify's
+	// check descriptions speak of "the guide's five indexes".
+	Owner string
 	// JWT are the tokens the target's application issues and accepts:
 	// jwt issue and jwt verify follow them.
 	JWT JWT
@@ -72,6 +75,10 @@ type Columns struct {
 	// LockedFlag is a boolean "account locked" column; LockedUntil a
 	// timestamp the account stays locked until. A target has one of them.
 	LockedFlag, LockedUntil string
+	// PasswordChangedAt is the time the password was last set, "" when
+	// the target has none: the run's start for a user dhmig gave a new
+	// (temporary) hash, NULL for a kept one.
+	PasswordChangedAt string
 	// Timestamps are every timestamp column verify's plausibility rule
 	// covers.
 	Timestamps []string

@@ -21,10 +21,11 @@ func TestProfilesComplete(t *testing.T) {
 				missing = append(missing, what)
 			}
 		}
-		need(p.Summary != "", "Summary")
+		need(p.Summary != "" && p.Owner != "", "Summary and Owner")
 		need(p.Users != "" && slices.Contains(p.Tables, p.Users), "Users, among Tables")
 		need(p.Tokens == "" || slices.Contains(p.Tables, p.Tokens), "Tokens among Tables")
 		need(p.Columns.VerifiedAt != "" && slices.Contains(p.Columns.Timestamps, p.Columns.VerifiedAt), "Columns.VerifiedAt, among Timestamps")
+		need(p.Columns.PasswordChangedAt == "" || slices.Contains(p.Columns.Timestamps, p.Columns.PasswordChangedAt), "Columns.PasswordChangedAt among Timestamps")
 		need((p.Columns.LockedFlag == "") != (p.Columns.LockedUntil == ""), "exactly one of Columns.LockedFlag and LockedUntil")
 		need(slices.Contains(p.Columns.Timestamps, "created_at") && slices.Contains(p.Columns.Timestamps, "updated_at"), "created_at and updated_at among Timestamps")
 		need(slices.Contains(p.Status.Known, p.Status.Active) && slices.Contains(p.Status.Known, p.Status.Pending), "Status.Active and Pending among Known")

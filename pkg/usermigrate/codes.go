@@ -42,33 +42,43 @@ const (
 	firstReject status = 16
 )
 
-// Conflicts name what the row collided with.
+// side is what a conflicting row collided with.
+type side uint8
+
 const (
-	againstLegacy = "legacy_users"
-	againstAuth   = "auth_users"
+	noSide side = iota
+	// againstLegacy: another row of the source ("legacy_users" in the
+	// report, the category whatever the source table is called).
+	againstLegacy
+	// againstAuth: a user already in the target's user table, which the
+	// report names (auth_users, users).
+	againstAuth
 )
 
-var rejectCodes = []struct{ code, field, against string }{
-	{CodeMissingID, "id", ""},
-	{CodeDuplicateID, "id", ""},
-	{CodeMissingEmail, "email", ""},
-	{CodeInvalidEmail, "email", ""},
-	{CodeTooLongEmail, "email", ""},
-	{CodeMissingUsername, "username", ""},
-	{CodeInvalidUsername, "username", ""},
-	{CodeTooLongUsername, "username", ""},
-	{CodeInvalidCreatedAt, "created_at", ""},
-	{CodeInvalidIsActive, "is_active", ""},
-	{CodeUnsupportedHash, "password_hash", ""},
+var rejectCodes = []struct {
+	code, field string
+	against     side
+}{
+	{CodeMissingID, "id", noSide},
+	{CodeDuplicateID, "id", noSide},
+	{CodeMissingEmail, "email", noSide},
+	{CodeInvalidEmail, "email", noSide},
+	{CodeTooLongEmail, "email", noSide},
+	{CodeMissingUsername, "username", noSide},
+	{CodeInvalidUsername, "username", noSide},
+	{CodeTooLongUsername, "username", noSide},
+	{CodeInvalidCreatedAt, "created_at", noSide},
+	{CodeInvalidIsActive, "is_active", noSide},
+	{CodeUnsupportedHash, "password_hash", noSide},
 	{CodeConflictEmail, "email", againstLegacy},
 	{CodeConflictEmail, "email", againstAuth},
 	{CodeConflictUsername, "username", againstLegacy},
 	{CodeConflictUsername, "username", againstAuth},
 }
 
-// reject is the status of a rejected row; against names the other side of
-// a conflict ("" for the other codes).
-func reject(code, against string) status {
+// reject is the status of a rejected row; against is the other side of a
+// conflict (noSide for the other codes).
+func reject(code string, against side) status {
 	for i, c := range rejectCodes {
 		if c.code == code && c.against == against {
 			return firstReject + status(i)
@@ -80,8 +90,18 @@ func reject(code, against string) status {
 func (s status) rejected() bool { return s >= firstReject }
 func (s status) code() string   { return rejectCodes[s-firstReject].code }
 func (s status) field() string  { return rejectCodes[s-firstReject].field }
-func (s status) against() string {
-	return rejectCodes[s-firstReject].against
+func (s status) against() side  { return rejectCodes[s-firstReject].against }
+
+// conflictsWith is the report's name for the other side of a conflict:
+// "" when there is none.
+func (s side) conflictsWith(users string) string {
+	switch s {
+	case againstLegacy:
+		return "legacy_users"
+	case againstAuth:
+		return users
+	}
+	return ""
 }
 
 // fatal reports whether a reject code, under the given policies, stops the

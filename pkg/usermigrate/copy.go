@@ -24,11 +24,14 @@ var (
 
 // userColumns are the user-table columns each migrated row carries: id,
 // email, username, password_hash, status, created_at, the verification
-// time, and the target's verified flag when it has one.
+// time, and the target's verified flag and password-change time when it
+// has them.
 func userColumns(p *target.Profile) []string {
 	cols := []string{"id", "email", "username", "password_hash", "status", "created_at", p.Columns.VerifiedAt}
-	if p.Columns.VerifiedFlag != "" {
-		cols = append(cols, p.Columns.VerifiedFlag)
+	for _, c := range []string{p.Columns.VerifiedFlag, p.Columns.PasswordChangedAt} {
+		if c != "" {
+			cols = append(cols, c)
+		}
 	}
 	return cols
 }
@@ -147,13 +150,17 @@ type rowMaker struct {
 	// verified and unverified are the verified flag's values, for a
 	// target that has one.
 	verified, unverified any
-	tempScheme           string
-	width                int
+	// setAt is the run's start as the target stores it: when dhmig set
+	// the password of a user it gave a new hash.
+	setAt      any
+	tempScheme string
+	width      int
 }
 
 func newRowMaker(d valueDialect, o *Options, temps *password.TempSource) *rowMaker {
 	k := &rowMaker{d: d, o: o, p: o.Target, temps: temps, tempFlag: once(d.Bool(true)), copiedVal: once(d.Bool(false)),
-		verified: once(d.Bool(true)), unverified: once(d.Bool(false)), tempScheme: "bcrypt_temp", width: len(userColumns(o.Target))}
+		verified: once(d.Bool(true)), unverified: once(d.Bool(false)), setAt: d.AppTimestamp(o.Now, o.Target.MicrosAlways),
+		tempScheme: "bcrypt_temp", width: len(userColumns(o.Target))}
 	if o.DryRun || o.TempPasswords == password.TempSealed {
 		k.tempScheme = "bcrypt_sealed"
 	}
@@ -173,14 +180,14 @@ func once(v any) any {
 
 // add appends the row's user-table and dhmig_user_map values to b.
 func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error {
-	hash, scheme, temp := m.hash, string(password.SchemeBcrypt), k.copiedVal
+	hash, scheme, temp, changed := m.hash, string(password.SchemeBcrypt), k.copiedVal, any(nil)
 	switch s {
 	case stTemp, stReset:
 		h, err := k.temps.Next(ctx)
 		if err != nil {
 			return err
 		}
-		hash, scheme, temp = h, k.tempScheme, k.tempFlag
+		hash, scheme, temp, changed = h, k.tempScheme, k.tempFlag, k.setAt
 	case stKeep:
 		scheme = string(m.scheme)
 	}
@@ -195,8 +202,14 @@ func (k *rowMaker) add(ctx context.Context, b *batch, m *mapped, s status) error
 	}
 	a := values(&b.authVals, k.width)
 	a[0], a[1], a[2], a[3], a[4], a[5], a[6] = id, m.email, m.username, hash, st, created, verified
-	if k.width > 7 {
-		a[7] = flag // the verified flag: true exactly when the user is active
+	i := 7
+	if k.p.Columns.VerifiedFlag != "" {
+		a[i], i = flag, i+1 // true exactly when the user is active
+	}
+	if k.p.Columns.PasswordChangedAt != "" {
+		// As the app's password reset does: a kept hash was set by the
+		// user before the migration, when (the legacy table does not say).
+		a[i] = changed
 	}
 	u := values(&b.mapVals, len(mapColumns))
 	u[0], u[1], u[2], u[3] = m.id, id, temp, scheme
@@ -365,7 +378,7 @@ func (r *runner) copy(cur database.Cursor, concurrent, write bool) error {
 
 // rejectLine is the report line of a rejected row.
 func (r *runner) rejectLine(row *legacyRow, m *mapped, s status) RejectLine {
-	line := RejectLine{Code: s.code(), Field: s.field(), ConflictsWith: s.against(), RunID: r.o.RunID}
+	line := RejectLine{Code: s.code(), Field: s.field(), ConflictsWith: s.against().conflictsWith(r.o.Target.Users), RunID: r.o.RunID}
 	if row.ID.Valid {
 		id := row.ID.String
 		line.LegacyID = &id

@@ -164,7 +164,7 @@ func (r *runner) onePass(sib database.Cursor) error {
 			}
 			prevID, havePrev = m.id, row.ID.Valid
 			if m.problem != "" {
-				s := reject(m.problem, "")
+				s := reject(m.problem, noSide)
 				if fatal(s.code(), o.OnConflict, o.UnsupportedHash) {
 					return abandonError{"rows rejected under a fail policy"}
 				}
@@ -233,7 +233,7 @@ func (r *runner) finishRejects(ctx context.Context) error {
 			if err := rows.Scan(&row.ID, &code, &scheme); err != nil {
 				return fmt.Errorf("read staged rejects: %w", err)
 			}
-			if err := r.report.write(r.rejectLine(&row, &mapped{scheme: password.Scheme(scheme)}, reject(code, ""))); err != nil {
+			if err := r.report.write(r.rejectLine(&row, &mapped{scheme: password.Scheme(scheme)}, reject(code, noSide))); err != nil {
 				return err
 			}
 		}

@@ -44,7 +44,7 @@ func (r *runner) preflight(cur database.Cursor, concurrent bool) error {
 				// dhmig_user_map could not tell rows sharing an id apart,
 				// nor verify prove them: every one of them is rejected.
 				if !r.st[ord-1].rejected() {
-					r.st[ord-1] = reject(CodeDuplicateID, "")
+					r.st[ord-1] = reject(CodeDuplicateID, noSide)
 				}
 				if m.problem == "" {
 					m.problem = CodeDuplicateID
@@ -52,7 +52,7 @@ func (r *runner) preflight(cur database.Cursor, concurrent bool) error {
 			}
 			prevID, havePrev = m.id, row.ID.Valid
 			if m.problem != "" {
-				r.st = append(r.st, reject(m.problem, ""))
+				r.st = append(r.st, reject(m.problem, noSide))
 				continue
 			}
 			r.st = append(r.st, m.decide(o))

@@ -18,7 +18,8 @@ type RejectLine struct {
 	Field    string  `json:"field"`
 	// HashScheme names the unsupported scheme (UNSUPPORTED_HASH only).
 	HashScheme string `json:"hash_scheme,omitempty"`
-	// ConflictsWith is legacy_users or auth_users (CONFLICT_* only).
+	// ConflictsWith is legacy_users (another source row) or the target's
+	// user table, auth_users or users (CONFLICT_* only).
 	ConflictsWith string `json:"conflicts_with,omitempty"`
 	RunID         string `json:"run_id"`
 }

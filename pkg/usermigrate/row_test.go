@@ -112,7 +112,7 @@ func TestResolver(t *testing.T) {
 		{ConflictFail, []string{CodeConflictEmail, CodeConflictEmail, CodeConflictUsername, CodeConflictUsername, CodeConflictEmail, CodeMissingEmail}},
 	} {
 		st := make([]status, 6)
-		st[5] = reject(CodeMissingEmail, "")
+		st[5] = reject(CodeMissingEmail, noSide)
 		v := resolver{st: st, policy: tc.policy, code: CodeConflictEmail}
 		for _, e := range emails {
 			v.add(e.ord, e.key, e.taken)
@@ -130,8 +130,16 @@ func TestResolver(t *testing.T) {
 				t.Errorf("%s: row %d = %q, want %q", tc.policy, i, got, tc.want[i])
 			}
 		}
-		if st[4].against() != "auth_users" || st[1].rejected() && st[1].against() != "legacy_users" {
-			t.Errorf("row 4 conflicts with %q, row 1 with %q", st[4].against(), st[1].against())
+		if st[4].against() != againstAuth || st[1].rejected() && st[1].against() != againstLegacy {
+			t.Errorf("row 4 conflicts with side %d, row 1 with side %d", st[4].against(), st[1].against())
+		}
+		for _, users := range []string{"auth_users", "users"} {
+			if got := st[4].against().conflictsWith(users); got != users {
+				t.Errorf("a conflict with an existing user names %q, want the target's table %q", got, users)
+			}
+		}
+		if st[1].rejected() && st[1].against().conflictsWith("users") != "legacy_users" {
+			t.Errorf("a conflict between source rows names %q", st[1].against().conflictsWith("users"))
 		}
 	}
 }

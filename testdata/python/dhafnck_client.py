@@ -6,7 +6,8 @@ non-native Enum of UserStatus, which stores and loads the member *names*,
 and roles is JSON. Loading a row whose status the Enum does not know raises,
 as it would in the app. Every user is loaded; then, for the legacy users
 whose password the test knows, bcrypt.checkpw must accept it, and the app's
-login rule must hold for the active ones.
+login rule must hold for the active ones. password_changed_at must be set
+(to the run's start) exactly for the users dhmig gave a new hash.
 
 usage: dhafnck_client.py DATABASE_URL KNOWN_JSON
 KNOWN_JSON: {"passwords": {legacy_id: password}, "active": [legacy_id, ...]}
@@ -96,7 +97,8 @@ def main():
         if u is None:
             problems.append("mapped user %s (legacy %s) does not load" % (user_id, legacy_id))
             continue
-        by_legacy[str(legacy_id)] = (u, bool(temp))
+        temp = bool(temp)
+        by_legacy[str(legacy_id)] = (u, temp)
         parsed = uuid.UUID(u.id)
         want_id = parsed.hex if not postgres else str(parsed)
         if u.id != want_id or parsed.version != 4:
@@ -107,8 +109,13 @@ def main():
             problems.append("user %s: roles %r" % (u.id, u.roles))
         if u.failed_login_attempts != 0 or u.refresh_token_version != 0:
             problems.append("user %s: counters %r, %r, want 0, 0" % (u.id, u.failed_login_attempts, u.refresh_token_version))
-        if u.locked_until is not None or u.password_changed_at is not None:
-            problems.append("user %s: locked_until or password_changed_at set" % u.id)
+        if u.locked_until is not None:
+            problems.append("user %s: locked_until set" % u.id)
+        # The app sets password_changed_at when it replaces a hash (reset,
+        # change), never at sign-up: a kept hash has none, a hash dhmig
+        # replaced was set at the run's start, which updated_at also is.
+        if temp != (u.password_changed_at is not None) or temp and u.password_changed_at != u.updated_at:
+            problems.append("user %s: password_changed_at %r for temp_password %r" % (u.id, u.password_changed_at, temp))
         if not isinstance(u.created_at, datetime.datetime) or not isinstance(u.updated_at, datetime.datetime):
             problems.append("user %s: timestamps do not load as datetimes" % u.id)
         if u.email != u.email.strip().lower():
@@ -116,6 +123,8 @@ def main():
         verified = u.status == UserStatus.ACTIVE
         if bool(u.email_verified) != verified or (u.email_verified_at == u.created_at) != verified:
             problems.append("user %s: %s with email_verified %r" % (u.id, u.status.name, u.email_verified))
+    if not any(temp for _, temp in by_legacy.values()):
+        problems.append("no user with a temporary password to check password_changed_at on")
     if len(by_legacy) != len(mapped):
         problems.append("%d mapped users, %d loaded" % (len(mapped), len(by_legacy)))
     active = set(str(i) for i in known["active"])

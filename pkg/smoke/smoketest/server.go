@@ -24,6 +24,7 @@ import (
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/smoke"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // Options shape the server.
@@ -115,7 +116,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		detail(w, http.StatusUnprocessableEntity, "invalid body")
 		return
 	}
-	accts, err := smoke.FindAccounts(r.Context(), s.db, s.db.Dialect, in.Email)
+	accts, err := smoke.FindAccounts(r.Context(), s.db, s.db.Dialect, target.Guide, in.Email, time.Now())
 	if err != nil {
 		detail(w, http.StatusInternalServerError, "database error")
 		return
