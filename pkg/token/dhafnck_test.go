@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/dhafnckmcp/dhmig/internal/pyclient"
 	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
@@ -267,22 +267,10 @@ func TestDhafnckAlgorithmIsFixed(t *testing.T) {
 	}
 }
 
-// pyJWT finds a Python with PyJWT (Debian's python3-jwt): DHMIG_PYTHON,
-// else python3 on PATH. Without one the cross-check skips, and fails
-// instead under DHMIG_REQUIRE_PYTHON=1 (.ci/run installs python3-jwt).
+// pyJWT finds a Python with PyJWT (Debian's python3-jwt).
 func pyJWT(t *testing.T) string {
 	t.Helper()
-	py := os.Getenv("DHMIG_PYTHON")
-	if py == "" {
-		py = "python3"
-	}
-	if err := exec.Command(py, "-c", "import jwt").Run(); err != nil {
-		if os.Getenv("DHMIG_REQUIRE_PYTHON") == "1" {
-			t.Fatalf("DHMIG_REQUIRE_PYTHON=1 but %s has no PyJWT: %v", py, err)
-		}
-		t.Skipf("no PyJWT in %s (apt: python3-jwt): %v", py, err)
-	}
-	return py
+	return pyclient.Find(t, "jwt")
 }
 
 // TestDhafnckAgainstPyJWT holds dhmig to the server's own check, PyJWT
