@@ -1,7 +1,7 @@
 // Package sqlfiles embeds dhmig's DDL: sql/<dialect>/NNNN_name.up.sql and
 // .down.sql (the guide target's), sql/<target>/<dialect>/ for every other
-// target, plus each set's history.sql that creates the
-// dhmig_schema_migrations table the migrator itself needs.
+// target, plus sql/<dialect>/history.sql, which creates the history tables
+// the migrator itself needs, for every target.
 package sqlfiles
 
 import "embed"

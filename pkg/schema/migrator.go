@@ -52,12 +52,20 @@ func NewFor(d database.Core, p *target.Profile) (*Migrator, error) {
 		}
 		fsys = sub
 	}
-	m, err := NewFromFS(fsys, d)
+	migs, history, err := Load(fsys, string(d.Kind()))
 	if err != nil {
 		return nil, err
 	}
-	m.users = p.Users
-	return m, nil
+	if history == "" {
+		// dhmig's history tables are the same for every target: one
+		// history.sql per engine, in the guide's set.
+		b, err := fs.ReadFile(sqlfiles.FS, string(d.Kind())+"/history.sql")
+		if err != nil {
+			return nil, fmt.Errorf("read %s/history.sql: %w", d.Kind(), err)
+		}
+		history = string(b)
+	}
+	return &Migrator{dialect: d, migrations: migs, historyDDL: history, users: p.Users, now: time.Now}, nil
 }
 
 // NewFromFS returns a migrator over fsys/<dialect kind>/, for the guide
@@ -66,6 +74,9 @@ func NewFromFS(fsys fs.FS, d database.Core) (*Migrator, error) {
 	migs, history, err := Load(fsys, string(d.Kind()))
 	if err != nil {
 		return nil, err
+	}
+	if history == "" {
+		return nil, fmt.Errorf("read %s/history.sql: %w", d.Kind(), fs.ErrNotExist)
 	}
 	return &Migrator{dialect: d, migrations: migs, historyDDL: history, users: target.Guide.Users, now: time.Now}, nil
 }

@@ -3,6 +3,7 @@ package schema
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"regexp"
@@ -73,6 +74,10 @@ func Load(fsys fs.FS, dir string) ([]Migration, string, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	history, err := fs.ReadFile(fsys, dir+"/history.sql")
+	if errors.Is(err, fs.ErrNotExist) {
+		// A target's set shares its engine's history.sql (NewFor).
+		return out, "", nil
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("read %s/history.sql: %w", dir, err)
 	}
