@@ -62,6 +62,12 @@ lint:
 demo: build
 	DEMO_DIR=$(CURDIR)/$(DEMO_DIR) DEMO_ROWS=$(DEMO_ROWS) ./scripts/demo.sh
 
+# The same flow into the DhafnckMCP server's own users table (--target
+# dhafnck, docs/targets.md).
+.PHONY: demo-dhafnck
+demo-dhafnck: build
+	DEMO_DIR=$(CURDIR)/$(DEMO_DIR)-dhafnck DEMO_ROWS=$(DEMO_ROWS) DHMIG_TARGET=dhafnck ./scripts/demo.sh
+
 # The demo's SQLite file migrated into a fresh PostgreSQL database
 # (dhmig_demo) on DHMIG_TEST_POSTGRES_URL's server, the file only read.
 .PHONY: demo-pg
