@@ -11,8 +11,9 @@ import (
 
 // TestDhafnckMigrateE2E: migrate, the one-transaction path, with the
 // dhafnck target; doctor names the target it finds; the backup counts the
-// users table; notify and smoke's step-by-step check, which read only the
-// guide's schema, refuse the target with a usage error.
+// users table; notify plans the target's users; smoke's step-by-step
+// check, which reads only the guide's schema, refuses the target with a
+// usage error.
 func TestDhafnckMigrateE2E(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		generateLegacy(t, tg, "--rows", "80", "--dirty-share", "0.1")
@@ -48,15 +49,19 @@ func TestDhafnckMigrateE2E(t *testing.T) {
 		if !strings.Contains(r.Stderr, "another target's schema") {
 			t.Errorf("schema status with the guide target on a dhafnck schema:\n%s", r)
 		}
-		for _, args := range [][]string{
-			{"notify", "--target", "dhafnck"},
-			{"smoke", "--target", "dhafnck", "--server", "http://127.0.0.1:1", "--email", "user0000001@example.com"},
-		} {
-			r := runDhmig(t, dir, env, args...)
-			mustCode(t, r, 2)
-			if !strings.Contains(r.Stderr, "--target dhafnck is not supported") {
-				t.Errorf("%s: %s", args[0], r)
-			}
+		// notify reads the target's users: its dry run plans every migrated user.
+		r = runDhmig(t, dir, env, "notify", "--target", "dhafnck", "-o", "json")
+		mustCode(t, r, 0)
+		var plan struct {
+			Recipients int `json:"recipients"`
+		}
+		if err := json.Unmarshal([]byte(r.Stdout), &plan); err != nil || plan.Recipients != mapped {
+			t.Errorf("notify dry run: %+v (%v), want %d recipients\n%s", plan, err, mapped, r)
+		}
+		r = runDhmig(t, dir, env, "smoke", "--target", "dhafnck", "--server", "http://127.0.0.1:1", "--email", "user0000001@example.com")
+		mustCode(t, r, 2)
+		if !strings.Contains(r.Stderr, "--target dhafnck is not supported") {
+			t.Errorf("smoke: %s", r)
 		}
 
 		// The backup counts the target's user table.

@@ -30,16 +30,7 @@ type notifyUser struct {
 func notifyFixture(t *testing.T, tg database.Target) (*database.DB, string, []string, map[string]notifyUser) {
 	t.Helper()
 	db := dbtest.Open(t, tg)
-	seedLegacy(t, db)
-	ins := db.Rebind(`INSERT INTO legacy_users VALUES (?, ?, ?, ?, ?, ?)`)
-	for _, r := range [][]any{
-		{10, "zoe@example.com", "Zoë Ærøskøbing 日本語", nil, "2023-03-01 10:00:00", db.Dialect.Bool(true)},
-		{11, "Mixed.Case@Example.COM", "Ünïcødé-Ñame", "", "2023-03-02 10:00:00", db.Dialect.Bool(false)},
-	} {
-		if _, err := db.Exec(ins, r...); err != nil {
-			t.Fatal(err)
-		}
-	}
+	seedNotifyLegacy(t, db)
 	dir := t.TempDir()
 	env := []string{"DATABASE_URL=" + dbtest.URL(tg)}
 	mustCode(t, runDhmig(t, dir, env, "schema", "up"), 0)
@@ -63,6 +54,22 @@ func notifyFixture(t *testing.T, tg database.Target) (*database.DB, string, []st
 		t.Fatalf("fixture: migrated users %+v", users)
 	}
 	return db, dir, env, users
+}
+
+// seedNotifyLegacy is the dirty legacy table plus two users with
+// non-ASCII names, one with no password and one with a mixed-case address.
+func seedNotifyLegacy(t *testing.T, db *database.DB) {
+	t.Helper()
+	seedLegacy(t, db)
+	ins := db.Rebind(`INSERT INTO legacy_users VALUES (?, ?, ?, ?, ?, ?)`)
+	for _, r := range [][]any{
+		{10, "zoe@example.com", "Zoë Ærøskøbing 日本語", nil, "2023-03-01 10:00:00", db.Dialect.Bool(true)},
+		{11, "Mixed.Case@Example.COM", "Ünïcødé-Ñame", "", "2023-03-02 10:00:00", db.Dialect.Bool(false)},
+	} {
+		if _, err := db.Exec(ins, r...); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 type notifyStatusJSON struct {

@@ -211,16 +211,3 @@ func (f *Factory) Profile() (*target.Profile, error) {
 	}
 	return cfg.Target(), nil
 }
-
-// guideOnly refuses a command that reads only the guide target's tables
-// when another target is configured: a usage error naming the target.
-func (f *Factory) guideOnly(command string) error {
-	p, err := f.Profile()
-	if err != nil {
-		return err
-	}
-	if p != target.Guide {
-		return usageErrorf("%s reads the guide target's auth_users only; --target %s is not supported by it", command, p.Name)
-	}
-	return nil
-}

@@ -15,6 +15,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/notify"
 	"github.com/dhafnckmcp/dhmig/pkg/output"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 type notifyOptions struct {
@@ -31,6 +32,7 @@ type notifyOptions struct {
 
 // notifyPlan is what the flags resolved to, ready for the package.
 type notifyPlan struct {
+	profile  *target.Profile
 	tpl      *notify.Template
 	audience notify.Audience
 	links    notify.Links
@@ -66,8 +68,9 @@ func NewNotifyCmd(f *Factory) *cobra.Command {
 		Use:   "notify [--dry-run | --execute | --status]",
 		Short: "Send the guide's letter to every migrated user, once (a dry run unless --execute)",
 		Long: `Write the guide's post-migration letter ("Important: Authentication System
-Update") to every user dhmig migrated (dhmig_user_map), one message each.
-Users whose password was replaced by a temporary one get a paragraph telling
+Update") to every user dhmig migrated (dhmig_user_map), one message each,
+read from the --target's user table (auth_users, or users for --target
+dhafnck, where --only active means status ACTIVE). Users whose password was replaced by a temporary one get a paragraph telling
 them to use password reset, and where. --template FILE replaces the letter
 (Go text/template; the Subject is its first "Subject:" line; fields .Username,
 .Email, .TempPassword, .SupportEmail, .GuideURL, .ResetURL). docs/notify.md has
@@ -101,9 +104,6 @@ settings, 3 some recipients refused permanently, 4 another run holds the lock.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			format, err := f.Format(output.Table, output.JSON)
 			if err != nil {
-				return err
-			}
-			if err := f.guideOnly("notify"); err != nil {
 				return err
 			}
 			p, err := o.validate(cmd, f)
@@ -177,6 +177,7 @@ func (o *notifyOptions) validate(cmd *cobra.Command, f *Factory) (notifyPlan, er
 	if err != nil {
 		return p, err
 	}
+	p.profile = cfg.Target()
 	pick := func(flag, key string) string {
 		if fl := cmd.Flags().Lookup(flag); fl != nil && fl.Changed {
 			return strings.TrimSpace(fl.Value.String())
@@ -272,7 +273,7 @@ func runNotifyStatus(ctx context.Context, f *Factory, p notifyPlan, format outpu
 		return err
 	}
 	defer db.Close()
-	st, err := notify.ReadStatus(ctx, db, db.Dialect, p.tpl, p.audience)
+	st, err := notify.ReadStatus(ctx, db, db.Dialect, p.profile, p.tpl, p.audience)
 	if err != nil {
 		return err
 	}
@@ -291,7 +292,7 @@ func runNotifyDryRun(ctx context.Context, f *Factory, o *notifyOptions, p notify
 	}
 	defer db.Close()
 	err = func() error {
-		plan, err := notify.MakePlan(ctx, db, db.Dialect, p.tpl, p.audience, o.retryFailed)
+		plan, err := notify.MakePlan(ctx, db, db.Dialect, p.profile, p.tpl, p.audience, o.retryFailed)
 		if err != nil {
 			return err
 		}
@@ -364,7 +365,7 @@ func runNotifyExecute(ctx context.Context, f *Factory, o *notifyOptions, p notif
 	err = database.WithWriteLock(ctx, db, database.WriteOptions{LockTimeout: cfg.LockTimeout()}, func() error {
 		var serr error
 		out.Result, serr = notify.Send(ctx, db, db.Dialect, notify.SendOptions{
-			Template: p.tpl, Audience: p.audience, Links: p.links, From: from, SMTP: smtp,
+			Target: p.profile, Template: p.tpl, Audience: p.audience, Links: p.links, From: from, SMTP: smtp,
 			RetryFailed: o.retryFailed, Rate: o.rate, Concurrency: o.concurrency,
 			MaxAttempts: o.maxAttempts, Backoff: o.backoff, RunID: run.run.ID, Logger: run.log,
 			Secrets: cfg.Secrets(),

@@ -1,5 +1,6 @@
 // Package notify owns the guide's post-migration letter (Step 2): which
-// migrated users are written to, the letter rendered from a text/template,
+// migrated users are written to (read from the target's user table, with
+// its status names), the letter rendered from a text/template,
 // the message built as RFC 5322 text, its delivery through SMTP or into an
 // outbox directory, and the dhmig_notifications ledger that makes each user
 // receive each letter at most once, across crashes and re-runs.

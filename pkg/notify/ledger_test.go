@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,16 +11,23 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/database/dbtest"
 	"github.com/dhafnckmcp/dhmig/pkg/schema"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // TestLedgerClaims holds the at-most-once rules on both engines: a claim
 // succeeds only from a state the run may send from, so no user is claimed
 // twice, and only retry reopens failed and in-doubt messages.
 func TestLedgerClaims(t *testing.T) {
+	for _, p := range []*target.Profile{target.Guide, target.Dhafnck} {
+		t.Run(p.Name, func(t *testing.T) { testLedgerClaims(t, p) })
+	}
+}
+
+func testLedgerClaims(t *testing.T, p *target.Profile) {
 	dbtest.Each(t, func(t *testing.T, tg database.Target) {
 		ctx := context.Background()
 		db := dbtest.Open(t, tg)
-		m, err := schema.New(db.Dialect)
+		m, err := schema.NewFor(db.Dialect, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,7 +35,12 @@ func TestLedgerClaims(t *testing.T) {
 			t.Fatal(err)
 		}
 		id := uuid.NewString()
-		if _, err := db.Exec(db.Rebind(`INSERT INTO auth_users (id, email, username, password_hash) VALUES (?, 'a@example.org', 'a', 'x')`), id); err != nil {
+		if p.IDs.CompactText && tg.Kind == database.SQLite {
+			id = strings.ReplaceAll(id, "-", "")
+		}
+		// The ledger's foreign key holds it to the target's user table.
+		if _, err := db.Exec(db.Rebind(`INSERT INTO `+p.Users+` (id, email, username, password_hash, status)
+			VALUES (?, 'a@example.org', 'a', 'x', ?)`), id, p.Status.Active); err != nil {
 			t.Fatal(err)
 		}
 		l := &ledger{ex: db, d: db.Dialect, sha: "abc", runID: "run-1", now: time.Now}

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // Plan is who a run would write to, from the ledger as it stands.
@@ -27,32 +28,33 @@ type Counts struct {
 	InDoubt    int `json:"in_doubt"`
 }
 
-// MakePlan reads the audience and the letter's ledger. Without the ledger
-// table (a schema before 0005) a dry run still plans: nobody was sent.
-func MakePlan(ctx context.Context, q database.Executor, d database.Core, tpl *Template, a Audience, retryFailed bool) (Plan, error) {
-	rs, err := Recipients(ctx, q, a)
+// MakePlan reads the audience from target p's user table and the letter's
+// ledger. Without the ledger table (a schema before the target's
+// notifications version) a dry run still plans: nobody was sent.
+func MakePlan(ctx context.Context, q database.Executor, d database.Core, p *target.Profile, tpl *Template, a Audience, retryFailed bool) (Plan, error) {
+	rs, err := Recipients(ctx, q, p, a)
 	if err != nil {
 		return Plan{}, err
 	}
-	p := Plan{Recipients: rs, Ledger: map[string]Entry{}}
+	plan := Plan{Recipients: rs, Ledger: map[string]Entry{}}
 	if err := hasLedger(ctx, q, d); err == nil {
-		if p.Ledger, err = entries(ctx, q, tpl.SHA256); err != nil {
+		if plan.Ledger, err = entries(ctx, q, tpl.SHA256); err != nil {
 			return Plan{}, err
 		}
 	} else if !errors.Is(err, ErrNoLedger) {
 		return Plan{}, err
 	}
 	for _, r := range rs {
-		switch p.Ledger[r.UserID].Status {
+		switch plan.Ledger[r.UserID].Status {
 		case "", StatePending:
-			p.Due = append(p.Due, r)
+			plan.Due = append(plan.Due, r)
 		case StateFailed, StateSending:
 			if retryFailed {
-				p.Due = append(p.Due, r)
+				plan.Due = append(plan.Due, r)
 			}
 		}
 	}
-	return p, nil
+	return plan, nil
 }
 
 // Counts are the plan's recipients by ledger state.

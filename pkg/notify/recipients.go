@@ -28,8 +28,9 @@ func ParseAudience(s string) (Audience, error) {
 	return "", fmt.Errorf("%q: use all, temp-passwords or active", s)
 }
 
-// Recipient is one migrated user: an auth_users row dhmig_user_map points
-// at, so users the application created itself are never written to.
+// Recipient is one migrated user: a row of the target's user table that
+// dhmig_user_map points at, so users the application created itself are
+// never written to.
 type Recipient struct {
 	UserID       string `db:"id"`
 	Email        string `db:"email"`
@@ -39,31 +40,37 @@ type Recipient struct {
 	TempInt      int    `db:"temp_password"`
 }
 
-func (a Audience) includes(r Recipient) bool {
+// includes reports whether r belongs to the audience; "active" is the
+// target's spelling of it (active for the guide, ACTIVE for dhafnck).
+func (a Audience) includes(r Recipient, p *target.Profile) bool {
 	switch a {
 	case AudienceTempPasswords:
 		return r.TempPassword
 	case AudienceActive:
-		return r.Status == target.StatusActive
+		return r.Status == p.Status.Active
 	}
 	return true
 }
 
-// Recipients lists the migrated users of an audience, by user id (a stable
-// order, so a re-run walks the same way).
-func Recipients(ctx context.Context, q sqlx.QueryerContext, a Audience) ([]Recipient, error) {
+// Recipients lists the migrated users of an audience from target p's user
+// table (nil: the guide's), by user id (a stable order, so a re-run walks
+// the same way).
+func Recipients(ctx context.Context, q sqlx.QueryerContext, p *target.Profile, a Audience) ([]Recipient, error) {
+	if p == nil {
+		p = target.Guide
+	}
 	var all []Recipient
 	// CASE turns SQLite's 0/1 and PostgreSQL's boolean into one integer.
 	err := sqlx.SelectContext(ctx, q, &all, `SELECT a.id, a.email, a.username, a.status,
 		CASE WHEN m.temp_password THEN 1 ELSE 0 END AS temp_password
-		FROM dhmig_user_map m JOIN auth_users a ON a.id = m.user_id ORDER BY a.id`)
+		FROM dhmig_user_map m JOIN `+p.Users+` a ON a.id = m.user_id ORDER BY a.id`)
 	if err != nil {
-		return nil, fmt.Errorf("read the migrated users (dhmig_user_map, auth_users): %w", err)
+		return nil, fmt.Errorf("read the migrated users (dhmig_user_map, %s): %w", p.Users, err)
 	}
 	out := all[:0]
 	for _, r := range all {
 		r.TempPassword = r.TempInt != 0
-		if a.includes(r) {
+		if a.includes(r, p) {
 			out = append(out, r)
 		}
 	}

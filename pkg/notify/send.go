@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dhafnckmcp/dhmig/pkg/database"
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 // Links are the letter's fixed fields: the same for every user.
@@ -26,6 +27,9 @@ func (l Links) fields(r Recipient) Fields {
 
 // SendOptions configure an executing run.
 type SendOptions struct {
+	// Target is whose user table the recipients are read from (nil: the
+	// guide's).
+	Target      *target.Profile
 	Template    *Template
 	Audience    Audience
 	Links       Links
@@ -105,7 +109,7 @@ func Send(ctx context.Context, ex database.Executor, d database.Core, o SendOpti
 	if err := hasLedger(ctx, ex, d); err != nil {
 		return res, err
 	}
-	plan, err := MakePlan(ctx, ex, d, o.Template, o.Audience, o.RetryFailed)
+	plan, err := MakePlan(ctx, ex, d, o.Target, o.Template, o.Audience, o.RetryFailed)
 	if err != nil {
 		return res, err
 	}

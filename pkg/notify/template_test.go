@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dhafnckmcp/dhmig/pkg/target"
 )
 
 func TestDefaultLetter(t *testing.T) {
@@ -94,9 +96,18 @@ func TestLoopbackAndAudience(t *testing.T) {
 	if _, err := ParseAudience("everyone"); err == nil {
 		t.Error("ParseAudience accepted everyone")
 	}
-	r := Recipient{Status: "active"}
-	if !AudienceActive.includes(r) || AudienceTempPasswords.includes(r) || !AudienceAll.includes(r) {
-		t.Error("audience filters")
+	// "active" is each target's own spelling of it.
+	for _, p := range []*target.Profile{target.Guide, target.Dhafnck} {
+		r := Recipient{Status: p.Status.Active}
+		if !AudienceActive.includes(r, p) || AudienceTempPasswords.includes(r, p) || !AudienceAll.includes(r, p) {
+			t.Errorf("%s: audience filters", p.Name)
+		}
+		if AudienceActive.includes(Recipient{Status: p.Status.Pending}, p) {
+			t.Errorf("%s: --only active took a %s user", p.Name, p.Status.Pending)
+		}
+	}
+	if AudienceActive.includes(Recipient{Status: target.Guide.Status.Active}, target.Dhafnck) {
+		t.Error("dhafnck: --only active took the guide's lower-case active")
 	}
 }
 
