@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/config"
@@ -104,13 +103,5 @@ func (f *Factory) runCopy(ctx context.Context, c copyCommand, users usermigrate.
 // gcTuning lets a bulk copy tune the garbage collector settings the
 // operator did not set.
 func (f *Factory) gcTuning() migration.GCTuning {
-	set := func(name string) bool {
-		for _, kv := range f.Environ {
-			if v, ok := strings.CutPrefix(kv, name+"="); ok && v != "" {
-				return true
-			}
-		}
-		return false
-	}
-	return migration.GCTuning{Percent: !set("GOGC"), MemoryLimit: !set("GOMEMLIMIT")}
+	return migration.GCTuning{Percent: f.getenv("GOGC") == "", MemoryLimit: f.getenv("GOMEMLIMIT") == ""}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/spf13/pflag"
@@ -49,6 +50,17 @@ type Factory struct {
 // NewFactory returns a factory over the given streams and environment.
 func NewFactory(io *output.IOStreams, environ []string, dir string, build BuildInfo) *Factory {
 	return &Factory{IO: io, Environ: environ, Dir: dir, Build: build}
+}
+
+// getenv is the value of name in the environment the factory was given
+// (never the process's own), or "".
+func (f *Factory) getenv(name string) string {
+	for _, kv := range f.Environ {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // Config loads the effective configuration once.

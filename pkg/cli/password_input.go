@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/dhafnckmcp/dhmig/pkg/output"
 )
@@ -47,10 +46,8 @@ func (f *Factory) smokePassword(file string) ([]byte, error) {
 	if file != "" {
 		return readPasswordFile("--password-file", file)
 	}
-	for _, kv := range f.Environ {
-		if v, ok := strings.CutPrefix(kv, envSmokePassword+"="); ok && v != "" {
-			return []byte(v), nil
-		}
+	if v := f.getenv(envSmokePassword); v != "" {
+		return []byte(v), nil
 	}
 	pw, err := f.IO.ReadSecret("Password for the test account: ")
 	switch {

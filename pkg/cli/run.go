@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"os/user"
-	"strings"
 	"time"
 
 	"github.com/dhafnckmcp/dhmig/pkg/audit"
@@ -36,10 +35,8 @@ func (f *Factory) osUser() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		return u.Username
 	}
-	for _, kv := range f.Environ {
-		if name, ok := strings.CutPrefix(kv, "USER="); ok && name != "" {
-			return name
-		}
+	if name := f.getenv("USER"); name != "" {
+		return name
 	}
 	return "unknown"
 }

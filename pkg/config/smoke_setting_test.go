@@ -12,9 +12,17 @@ func TestSmokeServerURLMasked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	found := false
 	for _, e := range c.Effective() {
-		if e.Key == "smoke_server_url" && (strings.Contains(e.Value, "hunter22") || !strings.Contains(e.Value, "app.example.com")) {
+		if e.Key != "smoke_server_url" {
+			continue
+		}
+		found = true
+		if strings.Contains(e.Value, "hunter22") || !strings.Contains(e.Value, "app.example.com") {
 			t.Errorf("config show: %s = %s", e.Key, e.Value)
 		}
+	}
+	if !found {
+		t.Fatal("config show does not list smoke_server_url")
 	}
 }

@@ -27,8 +27,15 @@ const userMapTable = "dhmig_user_map"
 // Adopted lists the adopted objects of one database, as name → kind
 // ("table" or "index"); none when nothing was adopted.
 func (m *Migrator) Adopted(ctx context.Context, q sqlx.QueryerContext) (map[string]string, error) {
+	return Adopted(ctx, m.dialect, q)
+}
+
+// Adopted lists the adopted objects of the database q reads, as name →
+// kind ("table" or "index"): the copy asks it whether the user table is
+// the app's, whose indexes and defaults it must leave alone.
+func Adopted(ctx context.Context, d database.Core, q sqlx.QueryerContext) (map[string]string, error) {
 	out := map[string]string{}
-	ok, err := database.TableExists(ctx, m.dialect, q, AdoptedTable)
+	ok, err := database.TableExists(ctx, d, q, AdoptedTable)
 	if err != nil || !ok {
 		return out, err
 	}

@@ -15,10 +15,11 @@ import (
 // where the app writes str(uuid4()), spelled by the dialect.
 func newUserID(d database.AppValues, f target.IDForm) (string, error) {
 	for {
-		u, err := uuid.NewV7()
+		newUUID := uuid.NewV7
 		if f.Random {
-			u, err = uuid.NewRandom()
+			newUUID = uuid.NewRandom
 		}
+		u, err := newUUID()
 		if err != nil {
 			return "", fmt.Errorf("user id: %w", err)
 		}

@@ -144,11 +144,6 @@ func parseTime(v any) (t time.Time, null, ok bool) {
 		if s == "" {
 			return time.Time{}, true, true
 		}
-		zone := strings.HasSuffix(s, "Z")
-		s = strings.TrimSuffix(s, "Z")
-		if zone {
-			s += "Z"
-		}
 		for _, l := range timeLayouts {
 			if t, err := time.ParseInLocation(l, s, time.UTC); err == nil {
 				return t.UTC(), false, true

@@ -14,6 +14,7 @@ import (
 	"github.com/dhafnckmcp/dhmig/pkg/audit"
 	"github.com/dhafnckmcp/dhmig/pkg/database"
 	"github.com/dhafnckmcp/dhmig/pkg/password"
+	"github.com/dhafnckmcp/dhmig/pkg/schema"
 )
 
 // sealedHint is the estimated bcrypt time above which the result says
@@ -113,9 +114,13 @@ func (r *runner) run() error {
 	if r.target, err = readTarget(ctx, r.tx, o.Target.Users); err != nil {
 		return err
 	}
-	if r.target.usersAdopted, err = tableAdopted(ctx, r.d, r.tx, o.Target.Users); err != nil {
+	adopted, err := schema.Adopted(ctx, r.d, r.tx)
+	if err != nil {
 		return err
 	}
+	// An adopted user table is the app's: the copy never drops its indexes
+	// or changes its defaults, even for the length of a transaction.
+	r.target.usersAdopted = adopted[o.Target.Users] == "table"
 	if r.src.apart {
 		r.q = buildApartQueries(r.src.d, o, mixed)
 		if err := r.countApart(); err != nil {
