@@ -17,7 +17,7 @@ func writeLoginCheck(w io.Writer, v smoke.Verdict) error {
 	}
 	rows := make([][]string, 0, len(v.Findings))
 	for _, c := range v.Findings {
-		rows = append(rows, []string{c.ID, string(c.Status), output.EscapeLine(c.Detail)})
+		rows = append(rows, []string{c.ID, string(c.Status), c.Detail})
 	}
 	if err := output.WriteTable(w, []string{"CHECK", "STATUS", "DETAIL"}, rows); err != nil {
 		return err

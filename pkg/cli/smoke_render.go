@@ -33,7 +33,7 @@ func writeSmoke(w io.Writer, format output.Format, rep smoke.Report) error {
 	rows := make([][]string, 0, len(rep.Steps))
 	var failed []string
 	for _, s := range rep.Steps {
-		rows = append(rows, []string{s.ID, string(s.Status), output.EscapeLine(s.Detail)})
+		rows = append(rows, []string{s.ID, string(s.Status), s.Detail})
 		if s.Status == smoke.StatusFail {
 			failed = append(failed, s.ID)
 		}

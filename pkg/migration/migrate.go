@@ -66,6 +66,22 @@ func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error
 	res = Result{DryRun: !o.Execute, Schema: []schema.Step{}}
 	o.Users.DryRun = !o.Execute
 
+	// The gate first: a refused --execute neither waits for the lock nor
+	// reads the source.
+	gate, gerr := CheckGate(ctx, o.Gate)
+	res.Gate = gate
+	switch {
+	case gerr != nil && o.Execute:
+		res.Outcome = audit.OutcomeGateFailed
+		return res, fmt.Errorf("backup gate: %w", gerr)
+	case gerr != nil && gate.Status == "":
+		return res, fmt.Errorf("backup gate: %w", gerr)
+	case gerr != nil:
+		log.Warn("backup gate would refuse --execute", "status", gate.Status, "reason", gate.Message)
+	default:
+		log.Info("backup gate", "status", gate.Status, "backup_id", gate.BackupID)
+	}
+
 	defer o.GC.apply()()
 	w, err := database.BeginWrite(ctx, db, o.Write)
 	if err != nil {
@@ -100,26 +116,13 @@ func Run(ctx context.Context, db *database.DB, o Options) (res Result, err error
 		res.Source = readSource(ctx, snap, o.Users, log)
 	}
 
-	gate, gerr := CheckGate(ctx, o.Gate)
-	res.Gate = gate
-	switch {
-	case gerr != nil && o.Execute:
-		res.Outcome = audit.OutcomeGateFailed
-		return res, fmt.Errorf("backup gate: %w", gerr)
-	case gerr != nil && gate.Status == "":
-		return res, fmt.Errorf("backup gate: %w", gerr)
-	case gerr != nil:
-		log.Warn("backup gate would refuse --execute", "status", gate.Status, "reason", gate.Message)
-	default:
-		log.Info("backup gate", "status", gate.Status, "backup_id", gate.BackupID)
-	}
 	begun = true
 
 	if o.Target == nil {
 		o.Target = target.Guide
 	}
 	o.Users.Target, o.Verify.Target = o.Target, o.Target
-	m, err := schema.NewFor(db.Dialect, o.Target)
+	m, err := migrator(db, o.Target)
 	if err != nil {
 		return res, err
 	}

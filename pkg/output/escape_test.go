@@ -62,3 +62,16 @@ func TestTableEscapesCells(t *testing.T) {
 		t.Errorf("table =\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+// A cell from the database that holds a line break stays on its row: it
+// cannot pose as a row of its own.
+func TestTableCellLineBreaksStayOnTheirRow(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteTable(&b, []string{"K", "V"}, [][]string{{"a\nok  0", "1"}, {"b\tc", "2"}}); err != nil {
+		t.Fatal(err)
+	}
+	want := "K             V\n" + `a\u000aok  0` + "  1\n" + `b\u0009c` + "      2\n"
+	if b.String() != want {
+		t.Errorf("table =\n%q\nwant\n%q", b.String(), want)
+	}
+}

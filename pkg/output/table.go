@@ -53,7 +53,7 @@ func WriteTable(w io.Writer, header []string, rows [][]string) error {
 func escapeAll(cells []string) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
-		out[i] = Escape(c)
+		out[i] = EscapeLine(c)
 	}
 	return out
 }
